@@ -1,0 +1,209 @@
+package dev.lanes.engine;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fixed pool of worker threads for data-parallel loops.
+ *
+ * <p>Work is split statically: {@code [0, n)} becomes {@code chunks} contiguous ranges that depend only on
+ * {@code n}, the grain and the thread count, so a kernel that reduces per chunk gives the same bits on every
+ * run with the same thread count. A call made while the pool is busy (a nested call from inside a chunk, or
+ * a second thread) runs the same chunks one after another on the calling thread: same partition, same result.
+ *
+ * <p>Dispatch allocates nothing: the task is handed over in fields and workers are woken with
+ * {@link LockSupport#unpark}, spinning briefly first because kernel calls come in quick succession.
+ *
+ * <p>The thread count comes from {@link #setThreads}, else the system property {@code lanes.threads}, else
+ * the number of available processors.
+ */
+public final class Parallel {
+    /** A loop body over the half-open range {@code [begin, end)}; {@code chunk} is the range's index. */
+    @FunctionalInterface
+    public interface Body {
+        void run(int chunk, int begin, int end);
+    }
+
+    private static final int SPINS = 20_000;
+    private static volatile Pool pool = new Pool(defaultThreads());
+
+    private Parallel() {}
+
+    private static int defaultThreads() {
+        String p = System.getProperty("lanes.threads");
+        if (p != null && !p.isBlank()) {
+            try {
+                int t = Integer.parseInt(p.trim());
+                if (t >= 1) return t;
+            } catch (NumberFormatException ignored) {
+                // fall through to the default below
+            }
+            throw new IllegalArgumentException("system property lanes.threads must be a positive integer but is '" + p + "'");
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The number of threads loops are split over (the caller counts as one). */
+    public static int threads() {
+        return pool.threads;
+    }
+
+    /** Replaces the pool with one of {@code n} threads. Not to be called while a loop is running. */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("thread count must be >= 1 but is " + n);
+        if (n == pool.threads) return;
+        Pool old = pool;
+        pool = new Pool(n);
+        old.shutdown();
+    }
+
+    /** How many chunks {@link #forRange} cuts {@code n} items into, with at least {@code grain} items each. */
+    public static int chunks(int n, int grain) {
+        if (n <= 0) return 0;
+        int byGrain = (int) Math.max(1, Math.min(Integer.MAX_VALUE, ((long) n + Math.max(1, grain) - 1) / Math.max(1, grain)));
+        return Math.min(threads(), byGrain);
+    }
+
+    /** Start of chunk {@code c} of {@code chunks} over {@code n} items. */
+    public static int chunkStart(int n, int chunks, int c) {
+        return (int) ((long) n * c / chunks);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} cut into {@link #chunks(int, int)} ranges, in parallel when the
+     * pool is free. Returns when every range is done; rethrows the first exception a range threw.
+     */
+    public static void forRange(int n, int grain, Body body) {
+        int chunks = chunks(n, grain);
+        if (chunks == 0) return;
+        pool.run(n, chunks, body);
+    }
+
+    private static final class Pool {
+        final int threads;
+        private final Worker[] workers;
+        private final AtomicBoolean busy = new AtomicBoolean();
+        private final AtomicInteger pending = new AtomicInteger();
+        private volatile Thread caller;
+        // the task in flight; written before 'generation' is bumped, read after it is seen
+        private Body body;
+        private int n;
+        private int chunks;
+        private volatile Throwable failure;
+
+        Pool(int threads) {
+            this.threads = threads;
+            this.workers = new Worker[threads - 1];
+            for (int i = 0; i < workers.length; i++) {
+                workers[i] = new Worker(this, i + 1);
+                workers[i].start();
+            }
+        }
+
+        void run(int n, int chunks, Body body) {
+            if (chunks == 1 || workers.length == 0 || !busy.compareAndSet(false, true)) {
+                runInline(n, chunks, body);
+                return;
+            }
+            try {
+                this.body = body;
+                this.n = n;
+                this.chunks = chunks;
+                this.failure = null;
+                this.caller = Thread.currentThread();
+                int helpers = Math.min(chunks - 1, workers.length);
+                pending.set(helpers);
+                for (int i = 0; i < helpers; i++) workers[i].submit();
+                // the caller takes chunk 0 and every chunk beyond what the workers cover
+                try {
+                    for (int c = 0; c < chunks; c += helpers + 1) runChunk(c);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                awaitWorkers();
+                Throwable f = failure;
+                this.body = null;
+                if (f != null) rethrow(f);
+            } finally {
+                busy.set(false);
+            }
+        }
+
+        private static void runInline(int n, int chunks, Body body) {
+            for (int c = 0; c < chunks; c++) {
+                body.run(c, chunkStart(n, chunks, c), chunkStart(n, chunks, c + 1));
+            }
+        }
+
+        void runChunk(int c) {
+            body.run(c, chunkStart(n, chunks, c), chunkStart(n, chunks, c + 1));
+        }
+
+        /** Worker {@code index} runs chunks index, index + stride, ... where stride = helpers + 1. */
+        void workerRun(int index) {
+            try {
+                int helpers = Math.min(chunks - 1, workers.length);
+                for (int c = index; c < chunks; c += helpers + 1) runChunk(c);
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                if (pending.decrementAndGet() == 0) LockSupport.unpark(caller);
+            }
+        }
+
+        private void awaitWorkers() {
+            for (int spin = 0; pending.get() != 0; spin++) {
+                if (spin < SPINS) Thread.onSpinWait();
+                else LockSupport.park(this);
+            }
+        }
+
+        void shutdown() {
+            for (Worker w : workers) w.stopRunning();
+        }
+
+        private static void rethrow(Throwable t) {
+            if (t instanceof RuntimeException r) throw r;
+            if (t instanceof Error e) throw e;
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static final class Worker extends Thread {
+        private final Pool pool;
+        private final int index;
+        private final AtomicInteger signal = new AtomicInteger(); // 0 idle, 1 work, -1 stop
+
+        Worker(Pool pool, int index) {
+            super("lanes-worker-" + index);
+            this.pool = pool;
+            this.index = index;
+            setDaemon(true);
+        }
+
+        void submit() {
+            signal.set(1);
+            LockSupport.unpark(this);
+        }
+
+        void stopRunning() {
+            signal.set(-1);
+            LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                int s;
+                for (int spin = 0; (s = signal.get()) == 0; spin++) {
+                    if (spin < SPINS) Thread.onSpinWait();
+                    else LockSupport.park(this);
+                }
+                if (s < 0) return;
+                signal.set(0);
+                pool.workerRun(index);
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.lanes.engine;
+
+/**
+ * Per-thread scratch buffers that grow on demand and are then reused, so a kernel called again with the
+ * same shapes allocates nothing. Each kernel family uses its own slot (see the constants) so that a kernel
+ * can hold one slot while calling another that uses a different one (convolution holds its column buffer
+ * while GEMM packs into its own).
+ *
+ * <p>A buffer stays valid only until the same thread asks for the same slot again.
+ */
+public final class Workspace {
+    /** GEMM's packed panel of A. */
+    public static final int GEMM_A = 0;
+    /** GEMM's packed panel of B. */
+    public static final int GEMM_B = 1;
+    /** Convolution's column (im2col) buffer. */
+    public static final int CONV_COLUMNS = 2;
+    /** Convolution's second buffer (gradient columns, transposed weights). */
+    public static final int CONV_AUX = 3;
+    /** Free for any kernel that calls no other kernel while it holds the buffer. */
+    public static final int SCRATCH = 4;
+    private static final int SLOTS = 5;
+
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
+
+    private Workspace() {}
+
+    /** A buffer of at least {@code size} floats for this thread and slot; its contents are undefined. */
+    public static float[] floats(int slot, int size) {
+        float[][] b = BUFFERS.get();
+        if (b[slot].length < size) b[slot] = new float[size];
+        return b[slot];
+    }
+}

@@ -1,0 +1,40 @@
+package dev.lanes.engine.loss;
+
+import dev.lanes.engine.Shapes;
+
+/** Argument checks shared by the scalar and Vector API softmax kernels; labels are checked before any write. */
+final class LossChecks {
+    private LossChecks() {}
+
+    static void rows(String op, int n, int classes) {
+        if (n < 0 || classes <= 0) {
+            throw new IllegalArgumentException(op + ": need n >= 0 rows and classes > 0 but logits are [" + n + ", " + classes + "]");
+        }
+    }
+
+    static void softmax(int n, int classes, float[] x, int xOff, float[] y, int yOff) {
+        rows("softmax", n, classes);
+        String shape = "[" + n + ", " + classes + "]";
+        Shapes.requireRange("softmax x", x, xOff, (long) n * classes, shape);
+        Shapes.requireRange("softmax y", y, yOff, (long) n * classes, shape);
+    }
+
+    static void crossEntropy(int n, int classes, float[] logits, int logitsOff, int[] labels, int labelsOff,
+                             float smoothing, float[] dlogits, int dlogitsOff) {
+        rows("softmaxCrossEntropy", n, classes);
+        String shape = "[" + n + ", " + classes + "]";
+        Shapes.requireRange("softmaxCrossEntropy logits", logits, logitsOff, (long) n * classes, shape);
+        Shapes.requireRange("softmaxCrossEntropy labels", labels, labelsOff, n, "[" + n + "]");
+        if (dlogits != null) Shapes.requireRange("softmaxCrossEntropy dlogits", dlogits, dlogitsOff, (long) n * classes, shape);
+        if (!(smoothing >= 0f && smoothing <= 1f)) {
+            throw new IllegalArgumentException("softmaxCrossEntropy: label smoothing must be in [0, 1] but is " + smoothing);
+        }
+        for (int r = 0; r < n; r++) {
+            int label = labels[labelsOff + r];
+            if (label < 0 || label >= classes) {
+                throw new IllegalArgumentException("softmaxCrossEntropy: label " + label + " of row " + r
+                        + " is outside [0, " + classes + ") for logits " + shape);
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.lanes.engine.pool;
+
+import dev.lanes.engine.Parallel;
+import dev.lanes.engine.VectorSums;
+import dev.lanes.engine.Workspace;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API pooling, split over the batch×channel planes. Max pooling 2x2 stride 2 (the common case) has a
+ * vector path that gathers the even and odd columns; other max geometries run the reference window loop.
+ * Average pooling is separable: the window's input rows are added as whole vectors into a row buffer, then
+ * each output takes its few columns from that buffer. Max pooling keeps the reference's tie and NaN rules.
+ */
+public final class VectorPooling implements PoolingKernels {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = S.withLanes(int.class);
+    private static final int L = S.length();
+    /** 0, 2, 4, ...: the even columns of a row, as gather offsets and as argmax offsets. */
+    private static final int[] EVEN = new int[L];
+    private static final IntVector EVEN_V;
+    /** Input floats per chunk below which a thread is not worth waking. */
+    private static final int GRAIN = 1 << 14;
+
+    static {
+        for (int i = 0; i < L; i++) EVEN[i] = 2 * i;
+        EVEN_V = IntVector.fromArray(I, EVEN, 0);
+    }
+
+    private static int planeGrain(int planeSize) {
+        return Math.max(1, GRAIN / Math.max(1, planeSize));
+    }
+
+    @Override
+    public void maxForward(PoolShape s, float[] x, int xOff, float[] y, int yOff, int[] argmax) {
+        PoolChecks.window("maxForward", s, "x", x, xOff, "y", y, yOff);
+        PoolChecks.argmax("maxForward", s, argmax);
+        boolean fast = s.kernelH() == 2 && s.kernelW() == 2 && s.strideH() == 2 && s.strideW() == 2
+                && s.padH() == 0 && s.padW() == 0;
+        int hw = s.inHeight() * s.inWidth();
+        Parallel.forRange(s.batch() * s.channels(), planeGrain(hw), (chunk, from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                if (fast) max2x2(s, x, xOff + plane * hw, y, yOff, argmax, plane * s.outHeight() * s.outWidth());
+                else maxWindow(s, x, xOff + plane * hw, y, yOff, argmax, plane * s.outHeight() * s.outWidth());
+            }
+        });
+    }
+
+    /** One plane of 2x2 stride-2 max pooling; {@code o} is the plane's first output index. */
+    private static void max2x2(PoolShape s, float[] x, int in, float[] y, int yOff, int[] argmax, int o) {
+        int w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth(), bound = ow - L;
+        for (int i = 0; i < oh; i++) {
+            int r0 = 2 * i * w, out = o + i * ow, j = 0;
+            for (; j <= bound; j += L) {
+                int a = r0 + 2 * j;
+                FloatVector best = FloatVector.fromArray(S, x, in + a, EVEN, 0);
+                IntVector where = EVEN_V.add(a);
+                FloatVector v = FloatVector.fromArray(S, x, in + a + 1, EVEN, 0);
+                VectorMask<Float> m = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
+                best = best.blend(v, m);
+                where = where.blend(EVEN_V.add(a + 1), m.cast(I));
+                v = FloatVector.fromArray(S, x, in + a + w, EVEN, 0);
+                m = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
+                best = best.blend(v, m);
+                where = where.blend(EVEN_V.add(a + w), m.cast(I));
+                v = FloatVector.fromArray(S, x, in + a + w + 1, EVEN, 0);
+                m = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
+                best = best.blend(v, m);
+                where = where.blend(EVEN_V.add(a + w + 1), m.cast(I));
+                best.intoArray(y, yOff + out + j);
+                where.intoArray(argmax, out + j);
+            }
+            for (; j < ow; j++) {
+                // window order (0,0) (0,1) (1,0) (1,1), as the reference scans it
+                int a = r0 + 2 * j;
+                int where = pick(x, in, a + 1, a);
+                where = pick(x, in, a + w, where);
+                where = pick(x, in, a + w + 1, where);
+                y[yOff + out + j] = x[in + where];
+                argmax[out + j] = where;
+            }
+        }
+    }
+
+    /** The reference's rule: a later element wins when greater, or when it is NaN. */
+    private static int pick(float[] x, int in, int candidate, int where) {
+        float v = x[in + candidate];
+        return v > x[in + where] || Float.isNaN(v) ? candidate : where;
+    }
+
+    /** One plane of max pooling with any geometry, as the reference does it. */
+    private static void maxWindow(PoolShape s, float[] x, int in, float[] y, int yOff, int[] argmax, int o) {
+        int h = s.inHeight(), w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth();
+        for (int i = 0; i < oh; i++) {
+            int h0 = i * s.strideH() - s.padH(), rEnd = Math.min(h0 + s.kernelH(), h);
+            for (int j = 0; j < ow; j++) {
+                int w0 = j * s.strideW() - s.padW(), qEnd = Math.min(w0 + s.kernelW(), w);
+                float best = Float.NEGATIVE_INFINITY;
+                int where = -1;
+                for (int r = Math.max(h0, 0); r < rEnd; r++) {
+                    for (int q = Math.max(w0, 0); q < qEnd; q++) {
+                        float v = x[in + r * w + q];
+                        if (where < 0 || v > best || Float.isNaN(v)) {
+                            best = v;
+                            where = r * w + q;
+                        }
+                    }
+                }
+                y[yOff + o + i * ow + j] = best;
+                argmax[o + i * ow + j] = where;
+            }
+        }
+    }
+
+    @Override
+    public void maxBackward(PoolShape s, float[] dy, int dyOff, int[] argmax, float[] dx, int dxOff) {
+        PoolChecks.window("maxBackward", s, "dx", dx, dxOff, "dy", dy, dyOff);
+        PoolChecks.argmax("maxBackward", s, argmax);
+        int hw = s.inHeight() * s.inWidth(), ohw = s.outHeight() * s.outWidth();
+        Parallel.forRange(s.batch() * s.channels(), planeGrain(hw), (chunk, from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                int in = dxOff + plane * hw, o = plane * ohw;
+                Arrays.fill(dx, in, in + hw, 0f);
+                for (int k = 0; k < ohw; k++) {
+                    int a = argmax[o + k];
+                    if (a < 0 || a >= hw) {
+                        throw new IllegalArgumentException("maxBackward: argmax[" + (o + k) + "] = " + a + " is outside the "
+                                + s.inHeight() + "x" + s.inWidth() + " plane of input " + PoolChecks.in(s));
+                    }
+                    dx[in + a] += dy[dyOff + o + k];
+                }
+            }
+        });
+    }
+
+    @Override
+    public void avgForward(PoolShape s, float[] x, int xOff, float[] y, int yOff) {
+        PoolChecks.window("avgForward", s, "x", x, xOff, "y", y, yOff);
+        int h = s.inHeight(), w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth();
+        float inv = 1f / (s.kernelH() * s.kernelW());
+        Parallel.forRange(s.batch() * s.channels(), planeGrain(h * w), (chunk, from, to) -> {
+            float[] rows = Workspace.floats(Workspace.SCRATCH, w);
+            for (int plane = from; plane < to; plane++) {
+                int in = xOff + plane * h * w, out = yOff + plane * oh * ow;
+                for (int i = 0; i < oh; i++) {
+                    int h0 = i * s.strideH() - s.padH(), r0 = Math.max(h0, 0), rEnd = Math.min(h0 + s.kernelH(), h);
+                    System.arraycopy(x, in + r0 * w, rows, 0, w);
+                    for (int r = r0 + 1; r < rEnd; r++) addRow(x, in + r * w, rows, w);
+                    for (int j = 0; j < ow; j++) {
+                        int w0 = j * s.strideW() - s.padW(), qEnd = Math.min(w0 + s.kernelW(), w);
+                        float sum = 0f;
+                        for (int q = Math.max(w0, 0); q < qEnd; q++) sum += rows[q];
+                        y[out + i * ow + j] = sum * inv;
+                    }
+                }
+            }
+        });
+    }
+
+    /** dst[0, len) += src[srcOff, srcOff + len). */
+    private static void addRow(float[] src, int srcOff, float[] dst, int len) {
+        int q = 0;
+        for (int bound = S.loopBound(len); q < bound; q += L) {
+            FloatVector.fromArray(S, dst, q).add(FloatVector.fromArray(S, src, srcOff + q)).intoArray(dst, q);
+        }
+        for (; q < len; q++) dst[q] += src[srcOff + q];
+    }
+
+    @Override
+    public void avgBackward(PoolShape s, float[] dy, int dyOff, float[] dx, int dxOff) {
+        PoolChecks.window("avgBackward", s, "dx", dx, dxOff, "dy", dy, dyOff);
+        int h = s.inHeight(), w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth();
+        float inv = 1f / (s.kernelH() * s.kernelW());
+        Parallel.forRange(s.batch() * s.channels(), planeGrain(h * w), (chunk, from, to) -> {
+            float[] cols = Workspace.floats(Workspace.SCRATCH, w);
+            for (int plane = from; plane < to; plane++) {
+                int in = dxOff + plane * h * w, o = dyOff + plane * oh * ow;
+                Arrays.fill(dx, in, in + h * w, 0f);
+                for (int i = 0; i < oh; i++) {
+                    // the gradient one output row sends to each input column, then to every row of its window
+                    Arrays.fill(cols, 0, w, 0f);
+                    for (int j = 0; j < ow; j++) {
+                        int w0 = j * s.strideW() - s.padW(), qEnd = Math.min(w0 + s.kernelW(), w);
+                        float g = dy[o + i * ow + j] * inv;
+                        for (int q = Math.max(w0, 0); q < qEnd; q++) cols[q] += g;
+                    }
+                    int h0 = i * s.strideH() - s.padH();
+                    for (int r = Math.max(h0, 0); r < Math.min(h0 + s.kernelH(), h); r++) {
+                        int d = in + r * w, q = 0;
+                        for (int bound = S.loopBound(w); q < bound; q += L) {
+                            FloatVector.fromArray(S, dx, d + q).add(FloatVector.fromArray(S, cols, q)).intoArray(dx, d + q);
+                        }
+                        for (; q < w; q++) dx[d + q] += cols[q];
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void globalAvgForward(int n, int c, int hw, float[] x, int xOff, float[] y, int yOff) {
+        PoolChecks.global("globalAvgForward", n, c, hw, "x", x, xOff, "y", y, yOff);
+        Parallel.forRange(n * c, planeGrain(hw), (chunk, from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                int base = xOff + plane * hw, i = 0;
+                FloatVector acc = FloatVector.zero(S);
+                for (int bound = S.loopBound(hw); i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, x, base + i));
+                double sum = VectorSums.sum(acc);
+                for (; i < hw; i++) sum += x[base + i];
+                y[yOff + plane] = (float) (sum / hw);
+            }
+        });
+    }
+
+    @Override
+    public void globalAvgBackward(int n, int c, int hw, float[] dy, int dyOff, float[] dx, int dxOff) {
+        PoolChecks.global("globalAvgBackward", n, c, hw, "dx", dx, dxOff, "dy", dy, dyOff);
+        Parallel.forRange(n * c, planeGrain(hw), (chunk, from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                float g = dy[dyOff + plane] / hw;
+                FloatVector gv = FloatVector.broadcast(S, g);
+                int base = dxOff + plane * hw, i = 0;
+                for (int bound = S.loopBound(hw); i < bound; i += L) gv.intoArray(dx, base + i);
+                for (; i < hw; i++) dx[base + i] = g;
+            }
+        });
+    }
+}

@@ -1,0 +1,123 @@
+package dev.lanes.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ParallelTest {
+    private final int originalThreads = Parallel.threads();
+
+    @AfterEach
+    void restore() {
+        Parallel.setThreads(originalThreads);
+    }
+
+    @Property(tries = 200)
+    void everyIndexRunsExactlyOnce(@ForAll @IntRange(min = 0, max = 5000) int n,
+                                   @ForAll @IntRange(min = 1, max = 700) int grain,
+                                   @ForAll @IntRange(min = 1, max = 5) int threads) {
+        Parallel.setThreads(threads);
+        AtomicIntegerArray hits = new AtomicIntegerArray(n);
+        Parallel.forRange(n, grain, (chunk, begin, end) -> {
+            for (int i = begin; i < end; i++) hits.incrementAndGet(i);
+        });
+        for (int i = 0; i < n; i++) assertEquals(1, hits.get(i), "index " + i);
+        Parallel.setThreads(originalThreads);
+    }
+
+    @Property(tries = 100)
+    void partitionDependsOnlyOnSizeGrainAndThreads(@ForAll @IntRange(min = 1, max = 3000) int n,
+                                                   @ForAll @IntRange(min = 1, max = 300) int grain) {
+        Parallel.setThreads(3);
+        int chunks = Parallel.chunks(n, grain);
+        assertTrue(chunks >= 1 && chunks <= 3);
+        int[] starts = new int[chunks];
+        int[] ends = new int[chunks];
+        Parallel.forRange(n, grain, (chunk, begin, end) -> {
+            starts[chunk] = begin;
+            ends[chunk] = end;
+        });
+        for (int c = 0; c < chunks; c++) {
+            assertEquals(Parallel.chunkStart(n, chunks, c), starts[c]);
+            assertEquals(Parallel.chunkStart(n, chunks, c + 1), ends[c]);
+        }
+        Parallel.setThreads(originalThreads);
+    }
+
+    @Test
+    void chunkedReductionGivesTheSameBitsEveryRun() {
+        Parallel.setThreads(2);
+        float[] x = new float[100_003];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        float first = chunkedSum(x);
+        for (int run = 0; run < 50; run++) assertEquals(Float.floatToIntBits(first), Float.floatToIntBits(chunkedSum(x)));
+    }
+
+    private static float chunkedSum(float[] x) {
+        int chunks = Parallel.chunks(x.length, 1000);
+        float[] partial = new float[chunks];
+        Parallel.forRange(x.length, 1000, (chunk, begin, end) -> {
+            float s = 0;
+            for (int i = begin; i < end; i++) s += x[i];
+            partial[chunk] = s;
+        });
+        float s = 0;
+        for (float p : partial) s += p;
+        return s;
+    }
+
+    @Test
+    void nestedCallsRunInlineWithTheSamePartition() {
+        Parallel.setThreads(2);
+        int[][] inner = new int[2][];
+        Parallel.forRange(2, 1, (outer, b, e) -> {
+            int[] seen = new int[Parallel.chunks(10, 1)];
+            Parallel.forRange(10, 1, (chunk, begin, end) -> seen[chunk] = end - begin);
+            inner[outer] = seen;
+        });
+        assertArrayEquals(inner[0], inner[1]);
+        assertEquals(10, java.util.Arrays.stream(inner[0]).sum());
+    }
+
+    @Test
+    void exceptionInAWorkerChunkReachesTheCaller() {
+        Parallel.setThreads(2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+                Parallel.forRange(100, 1, (chunk, begin, end) -> {
+                    if (chunk == 1) throw new IllegalStateException("boom in chunk 1");
+                }));
+        assertEquals("boom in chunk 1", e.getMessage());
+        // the pool still works afterwards
+        AtomicIntegerArray hits = new AtomicIntegerArray(100);
+        Parallel.forRange(100, 1, (chunk, begin, end) -> {
+            for (int i = begin; i < end; i++) hits.incrementAndGet(i);
+        });
+        for (int i = 0; i < 100; i++) assertEquals(1, hits.get(i));
+    }
+
+    @Test
+    void usesMoreThanOneThreadWhenAllowed() {
+        Parallel.setThreads(2);
+        ConcurrentHashMap<String, Boolean> names = new ConcurrentHashMap<>();
+        for (int attempt = 0; attempt < 20 && names.size() < 2; attempt++) {
+            Parallel.forRange(2, 1, (chunk, begin, end) -> names.put(Thread.currentThread().getName(), true));
+        }
+        assertEquals(2, names.size());
+    }
+
+    @Test
+    void rejectsBadThreadCounts() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+        assertTrue(e.getMessage().contains("0"));
+    }
+}

@@ -1,0 +1,127 @@
+package dev.lanes.nn;
+
+import dev.lanes.engine.Shapes;
+import dev.lanes.engine.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A layer or a composition of layers with a hand-written backward pass.
+ *
+ * <p>{@link #forward} caches what {@link #backward} needs; {@link #backward} takes dL/dy of the last forward
+ * and returns dL/dx, accumulating into every trainable parameter's gradient. Modules own their output and
+ * gradient buffers and reuse them while the input shape stays the same, so a steady-state training step
+ * allocates nothing: a returned tensor is valid until the module's next forward (or backward).
+ *
+ * <p>Shapes are NCHW for images and [N, features] after flattening. Nothing in a module depends on a fixed
+ * batch size or image resolution: {@link #outputShape}, {@link #flops} and {@link #parameterCount} are
+ * functions of the input shape.
+ */
+public abstract class Module {
+    private boolean training = true;
+    private boolean inputGradNeeded = true;
+
+    /** y = f(x); caches what backward needs when in training mode. */
+    public abstract Tensor forward(Tensor x);
+
+    /** dx from dy (the gradient of the loss w.r.t. the last forward's output); accumulates parameter grads. */
+    public abstract Tensor backward(Tensor dy);
+
+    /** The output shape for an input of the given shape; throws IllegalArgumentException naming both. */
+    public abstract int[] outputShape(int[] inputShape);
+
+    /** Forward floating-point operations (a multiply-add counts two) for one input of the given shape. */
+    public abstract long flops(int[] inputShape);
+
+    /** This module's own parameters, not those of its children. */
+    protected List<Parameter> ownParameters() { return List.of(); }
+
+    /** Non-learnable state saved with the model (BatchNorm running statistics), by local name. */
+    protected Map<String, Tensor> ownBuffers() { return Map.of(); }
+
+    /** Direct children, in forward order. */
+    public List<Module> children() { return List.of(); }
+
+    /** Names of the children for parameter paths, parallel to {@link #children()}; default "0", "1", ... */
+    public List<String> childNames() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < children().size(); i++) names.add(Integer.toString(i));
+        return names;
+    }
+
+    /** Every parameter under a dotted path such as {@code "3.conv1.weight"}, in forward order. */
+    public final Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        collectNamed("", out, new LinkedHashMap<>());
+        return out;
+    }
+
+    /** Every buffer (e.g. {@code "1.runningMean"}) under a dotted path, in forward order. */
+    public final Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collectNamed("", new LinkedHashMap<>(), out);
+        return out;
+    }
+
+    private void collectNamed(String prefix, Map<String, Parameter> params, Map<String, Tensor> buffers) {
+        for (Parameter p : ownParameters()) params.put(prefix + p.name(), p);
+        for (Map.Entry<String, Tensor> e : ownBuffers().entrySet()) buffers.put(prefix + e.getKey(), e.getValue());
+        List<Module> kids = children();
+        List<String> names = childNames();
+        for (int i = 0; i < kids.size(); i++) kids.get(i).collectNamed(prefix + names.get(i) + ".", params, buffers);
+    }
+
+    /** Every parameter of this module and its descendants, in a stable order (forward order). */
+    public final List<Parameter> parameters() {
+        List<Parameter> out = new ArrayList<>();
+        collect(out);
+        return out;
+    }
+
+    private void collect(List<Parameter> out) {
+        out.addAll(ownParameters());
+        for (Module m : children()) m.collect(out);
+    }
+
+    /** Total number of parameter values. */
+    public final long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters()) n += p.size();
+        return n;
+    }
+
+    /** Training mode: batch statistics in BN, dropout active, caches kept for backward. */
+    public final Module train() { setTraining(true); return this; }
+
+    /** Inference mode: running statistics in BN, dropout off. */
+    public final Module eval() { setTraining(false); return this; }
+
+    public final boolean isTraining() { return training; }
+
+    public void setTraining(boolean training) {
+        this.training = training;
+        for (Module m : children()) m.setTraining(training);
+    }
+
+    /** Freezes or unfreezes every parameter of this module and its descendants. */
+    public final void setTrainable(boolean trainable) {
+        for (Parameter p : parameters()) p.setTrainable(trainable);
+    }
+
+    /**
+     * Whether {@link #backward} must compute dx. The first layer of a network (or the first unfrozen one)
+     * does not need it, and skipping it saves a whole backward-data pass; backward then returns null.
+     */
+    public final boolean inputGradNeeded() { return inputGradNeeded; }
+
+    public void setInputGradNeeded(boolean needed) { this.inputGradNeeded = needed; }
+
+    /** A short description for {@code inspect}: the layer kind and its hyper-parameters. */
+    public String describe() { return getClass().getSimpleName(); }
+
+    protected static IllegalArgumentException shapeError(Module m, int[] inputShape, String expected) {
+        return new IllegalArgumentException(m.describe() + ": input shape " + Shapes.toString(inputShape) + " but expected " + expected);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.lanes.nn.io;
+
+import dev.lanes.engine.Tensor;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
+
+/** Writes the {@link TensorFile} format: temporary file, fsync, atomic rename. */
+final class TensorFileWriter {
+    private static final int CHUNK_FLOATS = 16 * 1024;
+
+    private TensorFileWriter() {}
+
+    static void write(Path path, TensorFile.Contents c, UnaryOperator<OutputStream> wrap) throws IOException {
+        long length = 5 + 4 + 8 + 4 + 4;
+        List<Map<String, Tensor>> tensorKinds = List.of(c.parameters(), c.buffers(), c.tensors());
+        for (Map<String, Tensor> m : tensorKinds) {
+            for (Map.Entry<String, Tensor> e : m.entrySet()) {
+                length += 1 + 4 + utf8(e.getKey()).length + 4 + 4L * e.getValue().rank() + 4L * e.getValue().size();
+            }
+        }
+        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
+            length += 1 + 4 + utf8(e.getKey()).length + 4 + utf8(e.getValue()).length;
+        }
+        int count = c.parameters().size() + c.buffers().size() + c.tensors().size() + c.metadata().size();
+
+        Path target = path.toAbsolutePath();
+        // Not Files.createTempFile: its 0600 permissions would end up on the saved file after the rename.
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                OutputStream file = new BufferedOutputStream(wrap.apply(Channels.newOutputStream(ch)), 1 << 16);
+                CRC32 crc = new CRC32();
+                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(file, crc));
+                out.write(TensorFile.MAGIC);
+                out.writeInt(TensorFile.VERSION);
+                out.writeLong(length);
+                out.writeInt(count);
+                int kind = TensorFile.PARAMETER;
+                for (Map<String, Tensor> m : tensorKinds) {
+                    for (Map.Entry<String, Tensor> e : m.entrySet()) writeTensor(out, kind, e.getKey(), e.getValue());
+                    kind++;
+                }
+                for (Map.Entry<String, String> e : c.metadata().entrySet()) {
+                    out.writeByte(TensorFile.TEXT);
+                    writeString(out, e.getKey());
+                    writeString(out, e.getValue());
+                }
+                out.flush();
+                // DataOutputStream.size() saturates at 2^31-1, so only check files below that.
+                if (length - 4 < Integer.MAX_VALUE && out.size() != length - 4) throw new IllegalStateException("wrote " + out.size() + " bytes, computed " + (length - 4));
+                new DataOutputStream(file).writeInt((int) crc.getValue());
+                file.flush();
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+        } finally {
+            if (!moved) Files.deleteIfExists(tmp);
+        }
+        syncDirectory(target.getParent());
+    }
+
+    /** Makes the rename itself durable where the platform allows opening a directory (Linux, macOS). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // best effort: Windows cannot open a directory as a channel, and the file itself is already synced
+        }
+    }
+
+    private static void writeTensor(DataOutputStream out, int kind, String name, Tensor t) throws IOException {
+        out.writeByte(kind);
+        writeString(out, name);
+        int[] shape = t.shape();
+        out.writeInt(shape.length);
+        for (int d : shape) out.writeInt(d);
+        // Bulk conversion through a big-endian buffer; putFloat keeps raw bits, so NaN payloads survive.
+        byte[] chunk = new byte[4 * Math.min(CHUNK_FLOATS, Math.max(1, t.size()))];
+        ByteBuffer bb = ByteBuffer.wrap(chunk);
+        float[] data = t.data();
+        for (int done = 0; done < t.size(); ) {
+            int n = Math.min(chunk.length / 4, t.size() - done);
+            bb.clear();
+            bb.asFloatBuffer().put(data, t.offset() + done, n);
+            out.write(chunk, 0, 4 * n);
+            done += n;
+        }
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = utf8(s);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    /** UTF-8 bytes; a string that does not survive the round trip (lone surrogates) is refused, not mangled. */
+    private static byte[] utf8(String s) {
+        if (s == null) throw new IllegalArgumentException("null name or metadata value");
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        if (!new String(b, StandardCharsets.UTF_8).equals(s)) {
+            throw new IllegalArgumentException("string is not valid Unicode (unpaired surrogate): " + s);
+        }
+        return b;
+    }
+}

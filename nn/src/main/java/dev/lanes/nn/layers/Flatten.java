@@ -1,0 +1,43 @@
+package dev.lanes.nn.layers;
+
+import dev.lanes.engine.Tensor;
+import dev.lanes.nn.Module;
+
+/**
+ * Collapses every axis after the first. A view both ways: no copy.
+ *
+ * <pre>
+ * x [N, d1, d2, ...]   y [N, d1·d2·...]
+ * forward:  y = x seen as rows;   backward: dx = dy seen in x's shape
+ * </pre>
+ */
+public final class Flatten extends Module {
+    private int[] inShape, outShape;
+
+    @Override
+    public int[] outputShape(int[] s) {
+        if (s.length < 2) throw shapeError(this, s, "at least 2 dimensions [N, ...]");
+        return new int[]{s[0], dev.lanes.engine.Shapes.size(s) / Math.max(1, s[0])};
+    }
+
+    @Override
+    public long flops(int[] inputShape) { return 0; }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (inShape == null || !x.hasShape(inShape)) {
+            outShape = outputShape(x.shape());
+            inShape = x.shape();
+        }
+        return x.reshape(outShape);
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        Buffers.requireGradShape(describe(), dy, outShape);
+        return inputGradNeeded() ? dy.reshape(inShape) : null;
+    }
+
+    @Override
+    public String describe() { return "Flatten"; }
+}

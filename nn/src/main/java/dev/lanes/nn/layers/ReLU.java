@@ -1,0 +1,47 @@
+package dev.lanes.nn.layers;
+
+import dev.lanes.engine.Kernels;
+import dev.lanes.engine.Tensor;
+import dev.lanes.nn.Module;
+
+/**
+ * Rectified linear unit, any shape.
+ *
+ * <pre>
+ * x, y [any]
+ * forward:  y = max(x, 0)
+ * backward: dx = y > 0 ? dy : 0   (from y, so x need not be kept)
+ * </pre>
+ */
+public final class ReLU extends Module {
+    private int[] shape;
+    private Tensor y, dx;
+
+    @Override
+    public int[] outputShape(int[] inputShape) { return inputShape.clone(); }
+
+    @Override
+    public long flops(int[] inputShape) { return dev.lanes.engine.Shapes.size(inputShape); }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (shape == null || !x.hasShape(shape)) {
+            shape = x.shape();
+            y = Buffers.resize(y, shape);
+        }
+        Kernels.activation().reluForward(x.data(), x.offset(), y.data(), y.offset(), y.size());
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        Buffers.requireGradShape(describe(), dy, shape);
+        if (!inputGradNeeded()) return null;
+        dx = Buffers.resize(dx, shape);
+        Kernels.activation().reluBackward(y.data(), y.offset(), dy.data(), dy.offset(), dx.data(), dx.offset(), dx.size());
+        return dx;
+    }
+
+    @Override
+    public String describe() { return "ReLU"; }
+}

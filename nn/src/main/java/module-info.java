@@ -1,0 +1,11 @@
+/** Lanes nn: layers with hand-written backward passes, losses, optimizers, model zoo, save/load. */
+module dev.lanes.nn {
+    requires transitive dev.lanes.engine;
+
+    exports dev.lanes.nn;
+    exports dev.lanes.nn.optim;
+    exports dev.lanes.nn.io;
+    exports dev.lanes.nn.layers;
+    exports dev.lanes.nn.init;
+    exports dev.lanes.nn.zoo;
+}

@@ -1,0 +1,105 @@
+package dev.lanes.nn.zoo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanes.engine.Tensor;
+import dev.lanes.nn.Module;
+import dev.lanes.nn.layers.BasicBlock;
+import dev.lanes.nn.layers.Sequential;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ZooTest {
+    private static Tensor random(long seed, int... shape) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor t = Tensor.zeros(shape);
+        for (int i = 0; i < t.size(); i++) t.data()[i] = (float) rng.nextGaussian();
+        return t;
+    }
+
+    @Test
+    void everyNamedModelBuildsAndRunsForwardAndBackward() {
+        for (String name : Zoo.names()) {
+            Sequential m = Zoo.create(name, 1, 10, 1);
+            Tensor y = m.forward(random(2, 2, 1, 28, 28));
+            assertArrayEquals(new int[]{2, 10}, y.shape(), name);
+            assertArrayEquals(new int[]{2, 10}, m.outputShape(new int[]{2, 1, 28, 28}), name);
+            assertTrue(m.flops(new int[]{2, 1, 28, 28}) > 0, name);
+            assertFalse(m.inputGradNeeded(), name + ": the first layer must not compute dx");
+            assertNull(m.backward(random(3, 2, 10)), name);
+            assertFalse(m.get(0).inputGradNeeded(), name + ": the first child skips its dx");
+            assertTrue(m.parameters().stream().anyMatch(p -> nonZero(p.grad())), name + " got gradients");
+        }
+    }
+
+    private static boolean nonZero(Tensor t) {
+        for (float v : t.toArray()) if (v != 0f) return true;
+        return false;
+    }
+
+    @Test
+    void smallCnnIsExactlyTheSpecifiedNet() {
+        Sequential m = Zoo.create("small-cnn", 1, 10, 1);
+        // conv 1·32·9, BN 2·32, conv 32·64·9, BN 2·64, linear 3136·10 + 10
+        assertEquals(288 + 64 + 18432 + 128 + 31370, m.parameterCount());
+        assertEquals("[conv1, bn1, relu1, pool1, conv2, bn2, relu2, pool2, flatten, fc]", m.childNames().toString());
+        assertEquals("Linear(3136→10)", m.get(9).describe());
+    }
+
+    @Test
+    void lenet5FollowsTheClassicLayout() {
+        Sequential m = Zoo.create("lenet5", 1, 10, 1);
+        assertEquals("Linear(400→120)", m.get(9).describe());
+        assertEquals("Conv2d(1→6, 5x5, stride 1, pad 2, no bias)", m.get(0).describe());
+        Sequential cifar = Zoo.create("lenet5", 3, 32, 32, 10, 1);
+        assertArrayEquals(new int[]{4, 10}, cifar.forward(random(1, 4, 3, 32, 32)).shape());
+    }
+
+    @Test
+    void resnetHasSixNPlusTwoLayersAndProjectionsWhereShapesChange() {
+        Sequential r20 = Zoo.create("resnet20", 3, 10, 1);
+        int convs = 0, projections = 0;
+        for (String name : r20.namedParameters().keySet()) {
+            if (name.endsWith("weight") && r20.namedParameters().get(name).shape().length == 4 && !name.contains("shortcut")) convs++;
+            if (name.contains("shortcut.0.weight")) projections++;
+        }
+        assertEquals(19, convs); // + the final linear = 20 weighted layers
+        assertEquals(2, projections);
+        assertTrue(r20.namedParameters().containsKey("layer2.0.shortcut.1.gamma"));
+        assertTrue(r20.namedBuffers().containsKey("layer3.2.bn2.runningVar"));
+        assertTrue(r20.parameterCount() > 260_000 && r20.parameterCount() < 280_000, "ResNet-20 is ~0.27M parameters: " + r20.parameterCount());
+        assertEquals(3, ((Sequential) Zoo.create("resnet8", 3, 10, 1).get(3)).size() + 2);
+        assertTrue(((Sequential) r20.get(4)).get(0) instanceof BasicBlock);
+    }
+
+    @Test
+    void gapModelsAcceptSeveralResolutions() {
+        for (String name : new String[]{"resnet8", "vgg11-w0.125"}) {
+            Sequential m = Zoo.create(name, 3, 7, 1);
+            for (int size : new int[]{16, 24}) {
+                Tensor x = random(size, 2, 3, size, size);
+                assertArrayEquals(new int[]{2, 7}, m.forward(x).shape(), name + " at " + size);
+                m.backward(random(1, 2, 7));
+            }
+        }
+        assertArrayEquals(new int[]{1, 4}, Zoo.create("resnet8", 1, 4, 0).forward(random(0, 1, 1, 5, 7)).shape());
+    }
+
+    @Test
+    void sameSeedSameModelAndLookupErrors() {
+        Module a = Zoo.create("vgg11-w0.125", 3, 10, 5), b = Zoo.create("vgg11-w0.125", 3, 10, 5);
+        Tensor x = random(1, 2, 3, 16, 16);
+        assertArrayEquals(a.eval().forward(x).toArray(), b.eval().forward(x).toArray());
+        assertEquals(Zoo.create("vgg11", 3, 10, 0).parameterCount(), Zoo.vgg11(3, 10, 1.0, 0).parameterCount());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Zoo.create("alexnet", 3, 10, 0));
+        assertTrue(e.getMessage().contains("resnet20"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Zoo.create("resnet10", 3, 10, 0));
+        assertEquals(6 * 5 + 2, Zoo.create("resnet32", 3, 10, 0).namedParameters().keySet().stream()
+                .filter(k -> k.endsWith("conv1.weight") || k.endsWith("conv2.weight") || k.equals("fc.weight")).count());
+    }
+}

@@ -1,0 +1,35 @@
+package dev.lanes.training;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Saves a {@link Checkpoint} after every epoch into one folder, keeping the newest {@code keep} files
+ * (checkpoints of large models add up; the latest is all a resume needs).
+ */
+public final class CheckpointListener implements TrainingListener {
+    private final Path dir;
+    private final Map<String, String> metadata;
+    private final int keep;
+
+    /** @param metadata run configuration stored in each checkpoint (model name, optimizer...) */
+    public CheckpointListener(Path dir, Map<String, String> metadata, int keep) {
+        if (keep < 1) throw new IllegalArgumentException("must keep at least one checkpoint but keep is " + keep);
+        this.dir = dir;
+        this.metadata = Map.copyOf(metadata);
+        this.keep = keep;
+    }
+
+    @Override
+    public void onEpochEnd(EpochMetrics metrics, Trainer trainer) {
+        try {
+            Checkpoint.save(dir, trainer, metadata);
+            Files.deleteIfExists(Checkpoint.fileFor(dir, metrics.epoch() - keep));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the checkpoint of epoch " + metrics.epoch() + " to " + dir, e);
+        }
+    }
+}

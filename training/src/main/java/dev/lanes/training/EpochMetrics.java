@@ -1,0 +1,43 @@
+package dev.lanes.training;
+
+/**
+ * What one epoch produced. {@code epoch} is 1-based. {@code validation} is null when the trainer has no
+ * validation set. {@code trainFlops} is the estimated work of the epoch's training steps:
+ * {@code 3 x forward FLOPs} per image (forward, plus backward-data and backward-weights, each about as
+ * costly as the forward), a standard rule of thumb that ignores the loss and optimizer (both O(params)).
+ * Train loss/accuracy are running means over the epoch's batches, in training mode.
+ */
+public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, Evaluation validation,
+                           double learningRate, double trainSeconds, double evalSeconds, long trainSamples,
+                           long trainFlops) {
+    public double valLoss() { return validation == null ? Double.NaN : validation.loss(); }
+
+    public double valAccuracy() { return validation == null ? Double.NaN : validation.accuracy(); }
+
+    /** Training throughput in images per second. */
+    public double imagesPerSecond() { return trainSeconds > 0 ? trainSamples / trainSeconds : Double.NaN; }
+
+    /** Achieved training GFLOPS by the 3x-forward estimate. */
+    public double gflops() { return trainSeconds > 0 ? trainFlops / trainSeconds / 1e9 : Double.NaN; }
+
+    /** As a JSON object (with per-class accuracy and the confusion matrix when validated). */
+    public Json toJson() {
+        Json j = Json.object()
+                .put("epoch", epoch)
+                .put("train_loss", trainLoss)
+                .put("train_accuracy", trainAccuracy)
+                .put("val_loss", valLoss())
+                .put("val_accuracy", valAccuracy())
+                .put("lr", learningRate)
+                .put("train_seconds", trainSeconds)
+                .put("eval_seconds", evalSeconds)
+                .put("images_per_second", imagesPerSecond())
+                .put("train_flops", trainFlops)
+                .put("train_gflops", gflops());
+        if (validation != null) {
+            j.put("per_class_accuracy", validation.perClassAccuracy());
+            j.put("confusion", validation.confusion());
+        }
+        return j;
+    }
+}

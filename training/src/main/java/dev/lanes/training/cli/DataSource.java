@@ -1,0 +1,50 @@
+package dev.lanes.training.cli;
+
+import dev.lanes.training.data.Cifar10Reader;
+import dev.lanes.training.data.Dataset;
+import dev.lanes.training.data.MnistDataset;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Which dataset a {@code --data} folder holds, told apart by file names: MNIST-style IDX files
+ * ({@code train-images-idx3-ubyte[.gz]}, Fashion-MNIST too) or CIFAR-10 binary batches.
+ */
+record DataSource(Path dir, String kind) {
+    static final String IDX = "idx";
+    static final String CIFAR10 = "cifar10";
+
+    /** The bundled MNIST: {@code <lanes.home or current dir>/testdata/mnist}. */
+    static Path defaultDir() {
+        String home = System.getProperty("lanes.home");
+        Path base = home == null || home.isBlank() ? Path.of("") : Path.of(home);
+        return base.resolve("testdata").resolve("mnist").toAbsolutePath().normalize();
+    }
+
+    static DataSource detect(Path dir) {
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("data folder " + dir + " does not exist");
+        if (Files.exists(dir.resolve("train-images-idx3-ubyte.gz")) || Files.exists(dir.resolve("train-images-idx3-ubyte"))
+                || Files.exists(dir.resolve("t10k-images-idx3-ubyte.gz")) || Files.exists(dir.resolve("t10k-images-idx3-ubyte"))) {
+            return new DataSource(dir, IDX);
+        }
+        if (Files.exists(dir.resolve("test_batch.bin")) || Files.exists(dir.resolve("cifar-10-batches-bin"))) {
+            return new DataSource(dir, CIFAR10);
+        }
+        throw new IllegalArgumentException("data folder " + dir + " holds neither MNIST-style IDX files "
+                + "(train-images-idx3-ubyte.gz ...) nor CIFAR-10 binary batches (data_batch_1.bin ... test_batch.bin)");
+    }
+
+    Dataset train() throws IOException {
+        return kind.equals(IDX) ? MnistDataset.load(dir, "train") : Cifar10Reader.load(dir, "train");
+    }
+
+    Dataset test() throws IOException {
+        return kind.equals(IDX) ? MnistDataset.load(dir, "t10k") : Cifar10Reader.load(dir, "test");
+    }
+
+    /** Whether the standard augmentation (random crop with padding 4, horizontal flip) suits the data. */
+    boolean augmentByDefault() {
+        return kind.equals(CIFAR10); // digits must not be mirrored
+    }
+}

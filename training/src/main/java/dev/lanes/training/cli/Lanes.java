@@ -1,0 +1,64 @@
+package dev.lanes.training.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The {@code lanes} command-line tool. Exit status: 0 success, 1 failure (bad data, I/O, diverged training),
+ * 2 bad command line. Errors are one line on stderr.
+ *
+ * <p>System properties: {@code lanes.home} (install folder; the bundled data is {@code <home>/testdata}),
+ * {@code lanes.threads} (default thread count of the engine), {@code lanes.debug=true} (stack traces).
+ */
+public final class Lanes {
+    static final String HELP = """
+            Usage: lanes <command> [options]     (lanes <command> --help for its options)
+              train     train a model (default: LeNet-5 on the bundled MNIST)
+              eval      evaluate a saved model file on a test split
+              inspect   list a saved model's layers, shapes, parameters and FLOPs
+              bench     benchmark GEMM (bench gemm) or full training steps (bench step)
+            """;
+
+    private Lanes() {}
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        System.out.flush();
+        if (status != 0) System.exit(status);
+    }
+
+    /** Runs a command; returns the exit status instead of exiting (for tests). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println("lanes: missing command (train, eval, inspect, bench); see lanes --help");
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (args[0]) {
+                case "--help", "-h", "help" -> {
+                    out.print(HELP);
+                    yield 0;
+                }
+                case "train" -> TrainCommand.run(rest, out, err);
+                case "eval" -> EvalCommand.run(rest, out, err);
+                case "inspect" -> InspectCommand.run(rest, out, err);
+                case "bench" -> BenchCommand.run(rest, out, err);
+                default -> throw new UsageException("lanes: unknown command '" + args[0] + "'; use train, eval, inspect or bench (see lanes --help)");
+            };
+        } catch (UsageException e) {
+            err.println(e.getMessage());
+            return 2;
+        } catch (Exception | OutOfMemoryError e) {
+            err.println("lanes " + args[0] + ": error: " + oneLine(e));
+            if (Boolean.getBoolean("lanes.debug")) e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException) m = "no such file: " + m;
+        return m.replace('\n', ' ');
+    }
+}

@@ -44,7 +44,7 @@ public final class Kernels {
         KernelSet set = forceScalar ? KernelSet.scalar() : VECTOR.orElse(KernelSet.scalar());
         String why = forceScalar ? " (forced by -Dlanes.kernels=scalar)"
                 : VECTOR.isEmpty() ? " (jdk.incubator.vector not present; run with --add-modules jdk.incubator.vector)" : "";
-        LOG.log(System.Logger.Level.INFO, "Lanes kernels: " + set.name() + why + ", " + Parallel.threads() + " threads");
+        LOG.log(System.Logger.Level.INFO, "Lanes kernels: " + set.name() + why);
         return set;
     }
 

@@ -2,6 +2,7 @@ package dev.lanes.engine;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,6 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Dispatch allocates nothing: the task is handed over in fields and workers are woken with
  * {@link LockSupport#unpark}, spinning briefly first because kernel calls come in quick succession.
+ * Workers and the caller claim chunks from a shared counter, so a worker that the OS has not scheduled
+ * yet delays nobody: the caller runs its chunk.
  *
  * <p>The thread count comes from {@link #setThreads}, else the system property {@code lanes.threads}, else
  * the number of available processors.
@@ -84,9 +87,12 @@ public final class Parallel {
         final int threads;
         private final Worker[] workers;
         private final AtomicBoolean busy = new AtomicBoolean();
-        private final AtomicInteger pending = new AtomicInteger();
+        // (generation << 32) | next unclaimed chunk: a worker that wakes late for an old task fails its claim
+        private final AtomicLong claim = new AtomicLong();
+        private final AtomicInteger done = new AtomicInteger();
+        private volatile int generation;
         private volatile Thread caller;
-        // the task in flight; written before 'generation' is bumped, read after it is seen
+        // the task in flight; written before 'generation' is published, read only after a successful claim
         private Body body;
         private int n;
         private int chunks;
@@ -107,21 +113,21 @@ public final class Parallel {
                 return;
             }
             try {
+                int gen = generation + 1;
                 this.body = body;
                 this.n = n;
                 this.chunks = chunks;
                 this.failure = null;
                 this.caller = Thread.currentThread();
-                int helpers = Math.min(chunks - 1, workers.length);
-                pending.set(helpers);
-                for (int i = 0; i < helpers; i++) workers[i].submit();
-                // the caller takes chunk 0 and every chunk beyond what the workers cover
-                try {
-                    for (int c = 0; c < chunks; c += helpers + 1) runChunk(c);
-                } catch (Throwable t) {
-                    failure = t;
-                }
-                awaitWorkers();
+                done.set(0);
+                claim.set((long) gen << 32);
+                generation = gen;
+                for (int i = 0; i < Math.min(chunks - 1, workers.length); i++) workers[i].wake();
+                // Chunks are claimed, not assigned: when a worker is slow to wake (the other core is busy),
+                // the caller runs its chunk instead of waiting. The chunk boundaries stay fixed, so results
+                // do not depend on who ran what.
+                work(gen);
+                awaitChunks(chunks);
                 Throwable f = failure;
                 this.body = null;
                 if (f != null) rethrow(f);
@@ -136,24 +142,25 @@ public final class Parallel {
             }
         }
 
-        void runChunk(int c) {
-            body.run(c, chunkStart(n, chunks, c), chunkStart(n, chunks, c + 1));
-        }
-
-        /** Worker {@code index} runs chunks index, index + stride, ... where stride = helpers + 1. */
-        void workerRun(int index) {
-            try {
-                int helpers = Math.min(chunks - 1, workers.length);
-                for (int c = index; c < chunks; c += helpers + 1) runChunk(c);
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                if (pending.decrementAndGet() == 0) LockSupport.unpark(caller);
+        /** Claims and runs chunks of task {@code gen} until none are left. */
+        void work(int gen) {
+            while (true) {
+                long c = claim.get();
+                if ((int) (c >>> 32) != gen || (int) c >= chunks) return;
+                if (!claim.compareAndSet(c, c + 1)) continue;
+                int chunk = (int) c;
+                try {
+                    body.run(chunk, chunkStart(n, chunks, chunk), chunkStart(n, chunks, chunk + 1));
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    if (done.incrementAndGet() == chunks) LockSupport.unpark(caller);
+                }
             }
         }
 
-        private void awaitWorkers() {
-            for (int spin = 0; pending.get() != 0; spin++) {
+        private void awaitChunks(int chunks) {
+            for (int spin = 0; done.get() != chunks; spin++) {
                 if (spin < SPINS) Thread.onSpinWait();
                 else LockSupport.park(this);
             }
@@ -172,37 +179,35 @@ public final class Parallel {
 
     private static final class Worker extends Thread {
         private final Pool pool;
-        private final int index;
-        private final AtomicInteger signal = new AtomicInteger(); // 0 idle, 1 work, -1 stop
+        private volatile boolean stopped;
+        private int seen;
 
         Worker(Pool pool, int index) {
             super("lanes-worker-" + index);
             this.pool = pool;
-            this.index = index;
             setDaemon(true);
         }
 
-        void submit() {
-            signal.set(1);
+        void wake() {
             LockSupport.unpark(this);
         }
 
         void stopRunning() {
-            signal.set(-1);
+            stopped = true;
             LockSupport.unpark(this);
         }
 
         @Override
         public void run() {
             while (true) {
-                int s;
-                for (int spin = 0; (s = signal.get()) == 0; spin++) {
+                int g;
+                for (int spin = 0; (g = pool.generation) == seen && !stopped; spin++) {
                     if (spin < SPINS) Thread.onSpinWait();
                     else LockSupport.park(this);
                 }
-                if (s < 0) return;
-                signal.set(0);
-                pool.workerRun(index);
+                if (stopped) return;
+                seen = g;
+                pool.work(g);
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.lanes.engine;
 
 import dev.lanes.engine.activation.VectorActivation;
 import dev.lanes.engine.conv.Im2colConv;
+import dev.lanes.engine.conv.VectorColumnOps;
 import dev.lanes.engine.elementwise.VectorElementwise;
 import dev.lanes.engine.gemm.VectorGemm;
 import dev.lanes.engine.loss.VectorLoss;
@@ -21,7 +22,7 @@ final class VectorKernelSets {
         int lanes = FloatVector.SPECIES_PREFERRED.length();
         if (lanes < 4) return null;
         VectorGemm gemm = new VectorGemm();
-        return new KernelSet("vector-" + FloatVector.SPECIES_PREFERRED.vectorBitSize(), gemm, new Im2colConv(gemm),
+        return new KernelSet("vector-" + FloatVector.SPECIES_PREFERRED.vectorBitSize(), gemm, new Im2colConv(gemm, new VectorColumnOps()),
                 new VectorBatchNorm(), new VectorActivation(), new VectorPooling(), new VectorLoss(), new VectorElementwise());
     }
 }

@@ -2,31 +2,41 @@ package dev.lanes.engine.conv;
 
 import dev.lanes.engine.Shapes;
 
-/** Argument checks shared by the convolution kernels; every message names the {@link ConvShape}. */
+/**
+ * Argument checks shared by the convolution kernels; every message names the {@link ConvShape}. Passing
+ * checks allocate nothing.
+ */
 final class ConvChecks {
     private ConvChecks() {}
 
     static void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, float[] y, int yOff) {
         requireShape(s);
-        Shapes.requireRange("conv forward x", x, xOff, inputs(s), s.toString());
-        Shapes.requireRange("conv forward w", w, wOff, weights(s), s.toString());
-        if (bias != null) Shapes.requireRange("conv forward bias", bias, 0, s.outChannels(), s.toString());
-        Shapes.requireRange("conv forward y", y, yOff, outputs(s), s.toString());
+        range("conv forward x", x, xOff, inputs(s), s);
+        range("conv forward w", w, wOff, weights(s), s);
+        if (bias != null) range("conv forward bias", bias, 0, s.outChannels(), s);
+        range("conv forward y", y, yOff, outputs(s), s);
     }
 
     static void backwardData(ConvShape s, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
         requireShape(s);
-        Shapes.requireRange("conv backwardData dy", dy, dyOff, outputs(s), s.toString());
-        Shapes.requireRange("conv backwardData w", w, wOff, weights(s), s.toString());
-        Shapes.requireRange("conv backwardData dx", dx, dxOff, inputs(s), s.toString());
+        range("conv backwardData dy", dy, dyOff, outputs(s), s);
+        range("conv backwardData w", w, wOff, weights(s), s);
+        range("conv backwardData dx", dx, dxOff, inputs(s), s);
     }
 
     static void backwardWeights(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff, float[] dbias) {
         requireShape(s);
-        Shapes.requireRange("conv backwardWeights x", x, xOff, inputs(s), s.toString());
-        Shapes.requireRange("conv backwardWeights dy", dy, dyOff, outputs(s), s.toString());
-        Shapes.requireRange("conv backwardWeights dw", dw, dwOff, weights(s), s.toString());
-        if (dbias != null) Shapes.requireRange("conv backwardWeights dbias", dbias, 0, s.outChannels(), s.toString());
+        range("conv backwardWeights x", x, xOff, inputs(s), s);
+        range("conv backwardWeights dy", dy, dyOff, outputs(s), s);
+        range("conv backwardWeights dw", dw, dwOff, weights(s), s);
+        if (dbias != null) range("conv backwardWeights dbias", dbias, 0, s.outChannels(), s);
+    }
+
+    /** Shapes.requireRange, but the message (and the shape's string) is only built when the check fails. */
+    private static void range(String what, float[] array, int offset, long count, ConvShape s) {
+        if (array == null || offset < 0 || offset + count > array.length) {
+            Shapes.requireRange(what, array, offset, count, s.toString());
+        }
     }
 
     private static void requireShape(ConvShape s) {

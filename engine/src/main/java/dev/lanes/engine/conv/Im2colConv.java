@@ -13,9 +13,12 @@ import java.util.Arrays;
  *   backwardData     col[CK][P] = Wᵀ · dy[K][P];  dx = col2im(col)
  *   backwardWeights  dW[K][CK] += dy[K][P] · col(x)ᵀ;  dbias[k] += Σ_P dy[k]
  * </pre>
- * A 1x1, stride-1, unpadded convolution needs no column matrix: the image already is one. (Backward-data
- * as a forward convolution of dy with flipped weights was measured slower: its GEMM has fewer rows and
- * more depth, and packing dy's columns costs more than col2im's vectorised adds.)
+ * A 1x1, stride-1, unpadded convolution needs no column matrix: the image already is one. Large images
+ * go in bands of output rows so the column matrix stays in L2. When dW's GEMM would be too narrow (few
+ * column rows, e.g. a 1-channel first layer) it is computed as dot products instead. Packing, col2im,
+ * those dot products and the bias sums are {@link ColumnOps}, plain or Vector API.
+ * (Backward-data as a forward convolution of dy with flipped weights was measured slower: its GEMM has
+ * fewer rows and more depth, and packing dy's columns costs more than col2im's vectorised adds.)
  *
  * <p>With at least as many images as threads the batch is split over threads and each GEMM runs on its
  * thread (nested {@link Parallel} calls run inline); with fewer, images go one by one and the GEMM splits

@@ -80,7 +80,13 @@ public final class StepBenchmark {
         public Module model() { return model; }
     }
 
-    /** Warms up for {@code warmup} steps, then times {@code steps} steps with {@code threads} threads. */
+    /** Warm-up runs at least this long as well, so that C2 has compiled the Vector API paths before timing. */
+    private static final long MIN_WARMUP_NANOS = 4_000_000_000L;
+
+    /**
+     * Warms up for {@code warmup} steps and at least {@link #MIN_WARMUP_NANOS}, then times {@code steps}
+     * steps with {@code threads} threads.
+     */
     public static Result run(String model, int batch, int threads, int warmup, int steps) {
         if (batch < 1 || threads < 1 || warmup < 0 || steps < 1) {
             throw new IllegalArgumentException("step benchmark: need batch, threads, steps >= 1 and warmup >= 0");
@@ -90,7 +96,8 @@ public final class StepBenchmark {
         try {
             Step step = new Step(model, batch, 42);
             float sink = 0;
-            for (int i = 0; i < warmup; i++) sink += step.run();
+            long warmStart = System.nanoTime();
+            for (int i = 0; i < warmup || System.nanoTime() - warmStart < MIN_WARMUP_NANOS; i++) sink += step.run();
             long[] t = new long[steps];
             for (int i = 0; i < steps; i++) {
                 long t0 = System.nanoTime();

@@ -15,7 +15,7 @@ final class BenchCommand {
                    lanes bench step [--model NAME] [--batch B] [--threads T] [--steps S] [--json]
               gemm   times an NxN SGEMM of the active kernel set (default N 512), median and best GFLOPS
               step   times full training steps (forward, loss, backward, Adam) of a zoo model on random data
-                     after warm-up (default lenet5, batch 64, 20 steps); median ms/step and GFLOPS
+                     after 30 warm-up steps (and >= 4 s) (default lenet5, batch 64, 100 timed steps); median ms/step and GFLOPS
                      (3 x forward FLOPs per step)
               --threads T   default: available processors
               --json        print one JSON object
@@ -57,8 +57,9 @@ final class BenchCommand {
                 }
                 int batch = a.intValue("batch", 64, 1, 1 << 16);
                 int threads = a.intValue("threads", cpus, 1, 1024);
-                int steps = a.intValue("steps", 20, 1, 1_000_000);
-                StepBenchmark.Result r = StepBenchmark.run(model, batch, threads, Math.max(3, steps / 4), steps);
+                int steps = a.intValue("steps", 100, 1, 1_000_000);
+                // the same protocol as the PyTorch reference script: 30 warm-up steps, then the timed ones
+                StepBenchmark.Result r = StepBenchmark.run(model, batch, threads, 30, steps);
                 out.println(a.flag("json") ? r.toJson() : r.toString());
             }
             default -> throw new UsageException("lanes bench: unknown benchmark '" + what + "'; use gemm or step (see lanes bench --help)");

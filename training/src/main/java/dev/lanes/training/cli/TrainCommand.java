@@ -12,6 +12,7 @@ import dev.lanes.nn.optim.Sgd;
 import dev.lanes.nn.zoo.Zoo;
 import dev.lanes.training.Checkpoint;
 import dev.lanes.training.CheckpointListener;
+import dev.lanes.training.Evaluation;
 import dev.lanes.training.Json;
 import dev.lanes.training.MetricsFiles;
 import dev.lanes.training.ProgressListener;
@@ -39,7 +40,7 @@ final class TrainCommand {
 
     static final String HELP = """
             Usage: lanes train [options]
-              Trains a model and evaluates it on the test split after every epoch.
+              Trains a model, evaluates it after every epoch, and reports test accuracy at the end.
               --model NAME         lenet5 | small-cnn | vgg11 | resnet8 | resnet20 (default lenet5)
               --data DIR           folder with MNIST-style IDX files (train-/t10k-images-idx3-ubyte.gz ...) or
                                    CIFAR-10 binary batches (default: the bundled MNIST, <lanes.home>/testdata/mnist)
@@ -51,7 +52,9 @@ final class TrainCommand {
               --threads T          compute threads (default: -Dlanes.threads, else available processors)
               --seed S             seed of initialisation, shuffling and augmentation (default 42)
               --limit N            train on the first N training images only
-              --patience N         stop after N epochs without a better test accuracy (default 0: never)
+              --validation N       hold out the last N training images as the validation set that each epoch
+                                   reports and early stopping watches (default 0: the test split plays that role)
+              --patience N         stop after N epochs without a better validation accuracy (default 0: never)
               --out DIR            run folder: metrics.csv, metrics.json, chart.svg, checkpoints/, model.lanes
                                    (default runs/<model>)
               --resume             continue from the newest checkpoint in --out with the same options
@@ -61,7 +64,7 @@ final class TrainCommand {
             """.formatted(DEFAULT_EPOCHS, DEFAULT_BATCH, DEFAULT_LR);
 
     private static final Set<String> VALUES = Set.of("model", "data", "epochs", "batch", "optimizer", "lr", "weight-decay",
-            "threads", "seed", "out", "limit", "patience");
+            "threads", "seed", "out", "limit", "patience", "validation");
     private static final Set<String> FLAGS = Set.of("resume", "json");
 
     private TrainCommand() {}
@@ -85,6 +88,7 @@ final class TrainCommand {
         long seed = a.longValue("seed", 42);
         int limit = a.intValue("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
         int patience = a.intValue("patience", 0, 0, 100_000);
+        int validation = a.intValue("validation", 0, 0, Integer.MAX_VALUE);
         boolean json = a.flag("json");
         boolean resume = a.flag("resume");
         Path dataDir = Path.of(a.string("data", DataSource.defaultDir().toString())).toAbsolutePath().normalize();
@@ -95,7 +99,14 @@ final class TrainCommand {
         DataSource source = DataSource.detect(dataDir);
         Dataset trainSet = source.train();
         if (limit < trainSet.size()) trainSet = trainSet.subset(0, limit);
+        if (validation >= trainSet.size()) {
+            throw a.error("--validation " + validation + " leaves no training images out of " + trainSet.size());
+        }
         Dataset testSet = source.test();
+        // held-out validation images come from the end of the training split; without them the test split
+        // is what each epoch reports and what early stopping watches
+        Dataset valSet = validation > 0 ? trainSet.subset(trainSet.size() - validation, trainSet.size()) : testSet;
+        if (validation > 0) trainSet = trainSet.subset(0, trainSet.size() - validation);
         int[] shape = trainSet.imageShape();
         float[][] norm = DatasetStats.meanStd(trainSet);
         ModelSpec spec = new ModelSpec(model, shape[0], shape[1], shape[2], trainSet.numClasses(), norm[0], norm[1], dataDir.toString());
@@ -109,6 +120,7 @@ final class TrainCommand {
         if (source.augmentByDefault()) tb.randomCrop(4).horizontalFlip(true);
         // evaluation uses the training batch size so layers keep their buffers between train and eval
         try (DataLoader trainLoader = tb.build();
+             DataLoader valLoader = DataLoader.builder(valSet).batchSize(batch).normalize(norm[0], norm[1]).build();
              DataLoader testLoader = DataLoader.builder(testSet).batchSize(batch).normalize(norm[0], norm[1]).build()) {
             Map<String, String> config = new LinkedHashMap<>(spec.toMetadata());
             config.put("optimizer", optName);
@@ -117,14 +129,15 @@ final class TrainCommand {
             config.put("batch", Integer.toString(batch));
             config.put("epochs", Integer.toString(epochs));
             config.put("seed", Long.toString(seed));
-            config.put("limit", Integer.toString(Math.min(limit, trainSet.size())));
+            config.put("limit", Integer.toString(Math.min(limit, trainSet.size() + validation)));
+            config.put("validation", Integer.toString(validation));
             config.put("threads", Integer.toString(threads));
 
             Map<String, Object> runInfo = new LinkedHashMap<>(config);
             runInfo.put("params", net.parameterCount());
             Path checkpoints = outDir.resolve("checkpoints");
             Trainer trainer = Trainer.builder(net, opt, trainLoader)
-                    .validation(testLoader)
+                    .validation(valLoader)
                     .epochs(epochs)
                     .seed(seed)
                     .schedule(CosineLr.perIteration((float) lr, 0f, epochs))
@@ -150,11 +163,14 @@ final class TrainCommand {
             meta.put("epochs_completed", Integer.toString(r.history().size()));
             ModelFile.save(modelFile, net, Map.of(), meta);
             var last = r.last();
+            Evaluation test = validation > 0 ? trainer.evaluate(testLoader) : new Evaluation(last.valLoss(), last.valAccuracy(), null);
             Json summary = Json.object()
                     .put("model", model)
                     .put("dataset", dataDir.getFileName().toString())
-                    .put("test_accuracy", last.valAccuracy())
-                    .put("test_loss", last.valLoss())
+                    .put("test_accuracy", test.accuracy())
+                    .put("test_loss", test.loss())
+                    .put("validation_images", validation)
+                    .put("validation_accuracy", last.valAccuracy())
                     .put("train_accuracy", last.trainAccuracy())
                     .put("train_loss", last.trainLoss())
                     .put("epochs", r.history().size())
@@ -174,7 +190,7 @@ final class TrainCommand {
                 out.println(summary);
             } else {
                 out.printf(java.util.Locale.ROOT, "test accuracy %.2f%%, test loss %.4f after %d epochs, %.1f s training%n",
-                        last.valAccuracy() * 100, last.valLoss(), r.history().size(), r.trainSeconds());
+                        test.accuracy() * 100, test.loss(), r.history().size(), r.trainSeconds());
                 out.println("wrote " + modelFile + ", metrics.csv, metrics.json, chart.svg in " + outDir);
             }
             return 0;
@@ -183,7 +199,7 @@ final class TrainCommand {
 
     /** A resumed run must use the options of the interrupted one, or it would not continue it exactly. */
     private static void checkSameRun(Path file, Map<String, String> config, Map<String, String> meta, PrintStream err) {
-        for (String key : List.of("model", "optimizer", "lr", "weight_decay", "batch", "epochs", "seed", "limit", "in_channels",
+        for (String key : List.of("model", "optimizer", "lr", "weight_decay", "batch", "epochs", "seed", "limit", "validation", "in_channels",
                 "height", "width", "num_classes")) {
             String was = meta.get(key), now = config.get(key);
             if (was != null && !was.equals(now)) {

@@ -99,6 +99,22 @@ class LanesCliTest {
     }
 
     @Test
+    void heldOutValidationIsReportedApartFromTheTestSplit() {
+        String data = TestData.mnistDir().toString();
+        Run t = lanes("train", "--data", data, "--limit", "1200", "--validation", "200", "--epochs", "1", "--batch", "20",
+                "--threads", "1", "--out", tmp.resolve("val").toString(), "--json");
+        assertEquals(0, t.status(), t.err());
+        assertEquals(200, number(t.out(), "validation_images"), 0.0);
+        double val = number(t.out(), "validation_accuracy"), test = number(t.out(), "test_accuracy");
+        // 200 validation images give accuracies in steps of 0.5%; 10,000 test images in steps of 0.01%
+        assertEquals(0, Math.round(val * 200 * 1000) % 1000, "validation accuracy is a count out of 200: " + val);
+        assertTrue(test > 0.5 && val > 0.5, t.out());
+        Run tooMany = lanes("train", "--data", data, "--limit", "100", "--validation", "100", "--out", tmp.resolve("v2").toString());
+        assertEquals(2, tooMany.status());
+        assertTrue(tooMany.err().contains("--validation 100 leaves no training images out of 100"), tooMany.err());
+    }
+
+    @Test
     void benchStepPrintsJson() {
         Run r = lanes("bench", "step", "--model", "lenet5", "--batch", "8", "--threads", "1", "--steps", "3", "--json");
         assertEquals(0, r.status(), r.err());

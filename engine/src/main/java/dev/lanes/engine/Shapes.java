@@ -51,6 +51,18 @@ public final class Shapes {
     }
 
     /**
+     * Whether {@code array} (not null) holds {@code count} values from {@code offset}: the checks of hot kernels
+     * test this first and build their message only when it fails, so a passing check allocates nothing.
+     */
+    public static boolean fits(float[] array, int offset, long count) {
+        return array != null && offset >= 0 && offset + count <= array.length;
+    }
+
+    public static boolean fits(int[] array, int offset, long count) {
+        return array != null && offset >= 0 && offset + count <= array.length;
+    }
+
+    /**
      * Checks that {@code array} holds {@code count} floats from {@code offset}; {@code what} names the
      * operand and {@code shape} its logical shape, so the message says which buffer was too short.
      */

@@ -73,6 +73,9 @@ public final class Tensor {
     /** Whether this tensor has exactly the given shape. */
     public boolean hasShape(int... s) { return Arrays.equals(shape, s); }
 
+    /** Whether this tensor has the same shape as {@code other}; unlike {@code hasShape(other.shape())}, copies nothing. */
+    public boolean sameShape(Tensor other) { return Arrays.equals(shape, other.shape); }
+
     /** A view with another shape of the same size; one dimension may be -1 and is then inferred. */
     public Tensor reshape(int... newShape) {
         int[] s = newShape.clone();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -106,13 +105,26 @@ class ParallelTest {
     }
 
     @Test
-    void usesMoreThanOneThreadWhenAllowed() {
+    void aSecondChunkRunsOnAWorkerWhileTheCallerIsBusy() throws InterruptedException {
         Parallel.setThreads(2);
-        ConcurrentHashMap<String, Boolean> names = new ConcurrentHashMap<>();
-        for (int attempt = 0; attempt < 20 && names.size() < 2; attempt++) {
-            Parallel.forRange(2, 1, (chunk, begin, end) -> names.put(Thread.currentThread().getName(), true));
-        }
-        assertEquals(2, names.size());
+        String[] names = new String[2];
+        java.util.concurrent.CountDownLatch secondRan = new java.util.concurrent.CountDownLatch(1);
+        boolean[] sawSecond = new boolean[1];
+        // chunk 0 holds the caller until chunk 1 has run: only a worker can have taken chunk 1 meanwhile
+        Parallel.forRange(2, 1, (chunk, begin, end) -> {
+            names[chunk] = Thread.currentThread().getName();
+            if (chunk == 1) {
+                secondRan.countDown();
+            } else {
+                try {
+                    sawSecond[0] = secondRan.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        assertTrue(sawSecond[0], "chunk 1 never ran while chunk 0 waited");
+        assertTrue(!names[0].equals(names[1]), "both chunks ran on " + names[0]);
     }
 
     @Test

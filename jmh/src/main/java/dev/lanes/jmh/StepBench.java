@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Whole training steps (forward, softmax cross-entropy, backward, Adam) of zoo models on a fixed random
  * batch, through {@link StepBenchmark.Step} (the unit {@code lanes bench step} times). The primary score is
- * ms per step; the {@code gflop} counter is the trainer's 3 × forward FLOPs per step, so its rate reads as
- * GFLOPS. MNIST models take 1×28×28 inputs, the others 3×32×32. With {@code -prof gc},
+ * ms per step. The {@code gflop} counter counts the trainer's 3 × forward FLOPs per step; in this
+ * AverageTime mode JMH reports it as ms per GFLOP, so GFLOPS = 1000 / that value. MNIST models take 1×28×28 inputs, the others 3×32×32. With {@code -prof gc},
  * {@code gc.alloc.rate.norm} is the bytes allocated per step by all threads (the goal is ≈ 0).
  *
  * <pre>java -jar jmh/target-jmh/benchmarks.jar StepBench -p model=small-cnn -p threads=1 -f 1 -wi 3 -i 3</pre>

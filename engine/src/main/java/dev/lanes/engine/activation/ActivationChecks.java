@@ -8,25 +8,22 @@ final class ActivationChecks {
 
     static void unary(String op, float[] x, int xOff, float[] y, int yOff, int count) {
         Shapes.requireNonNegative(op, "count", count);
-        String shape = "[" + count + "]";
-        Shapes.requireRange(op + " x", x, xOff, count, shape);
-        Shapes.requireRange(op + " y", y, yOff, count, shape);
+        if (!Shapes.fits(x, xOff, count)) Shapes.requireRange(op + " x", x, xOff, count, "[" + count + "]");
+        if (!Shapes.fits(y, yOff, count)) Shapes.requireRange(op + " y", y, yOff, count, "[" + count + "]");
     }
 
     static void backward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int count) {
         Shapes.requireNonNegative("reluBackward", "count", count);
-        String shape = "[" + count + "]";
-        Shapes.requireRange("reluBackward y", y, yOff, count, shape);
-        Shapes.requireRange("reluBackward dy", dy, dyOff, count, shape);
-        Shapes.requireRange("reluBackward dx", dx, dxOff, count, shape);
+        if (!Shapes.fits(y, yOff, count)) Shapes.requireRange("reluBackward y", y, yOff, count, "[" + count + "]");
+        if (!Shapes.fits(dy, dyOff, count)) Shapes.requireRange("reluBackward dy", dy, dyOff, count, "[" + count + "]");
+        if (!Shapes.fits(dx, dxOff, count)) Shapes.requireRange("reluBackward dx", dx, dxOff, count, "[" + count + "]");
     }
 
     static void biasRelu(int n, int c, int hw, float[] x, int xOff, float[] bias, float[] y, int yOff) {
-        String shape = "[" + n + ", " + c + ", " + hw + "]";
-        if (n < 0 || c < 0 || hw < 0) throw new IllegalArgumentException("biasReluForward: negative size in " + shape);
+        if (n < 0 || c < 0 || hw < 0) throw new IllegalArgumentException("biasReluForward: negative size in " + "[" + n + ", " + c + ", " + hw + "]");
         long size = (long) n * c * hw;
-        Shapes.requireRange("biasReluForward x", x, xOff, size, shape);
-        Shapes.requireRange("biasReluForward bias", bias, 0, c, "[" + c + "]");
-        Shapes.requireRange("biasReluForward y", y, yOff, size, shape);
+        if (!Shapes.fits(x, xOff, size)) Shapes.requireRange("biasReluForward x", x, xOff, size, "[" + n + ", " + c + ", " + hw + "]");
+        if (!Shapes.fits(bias, 0, c)) Shapes.requireRange("biasReluForward bias", bias, 0, c, "[" + c + "]");
+        if (!Shapes.fits(y, yOff, size)) Shapes.requireRange("biasReluForward y", y, yOff, size, "[" + n + ", " + c + ", " + hw + "]");
     }
 }

@@ -1,5 +1,6 @@
 package dev.lanes.engine.conv;
 
+import dev.lanes.engine.LoopTask;
 import dev.lanes.engine.Parallel;
 import dev.lanes.engine.Workspace;
 import dev.lanes.engine.gemm.Gemm;
@@ -31,6 +32,7 @@ public final class Im2colConv implements ConvKernels {
     private final Gemm gemm;
     private final ColumnOps ops;
     private final int bandFloats;
+    private final LoopTask.PerThread<ImageTask> tasks = new LoopTask.PerThread<>(ImageTask::new);
 
     /** Plain-Java column packing; loads no Vector API class. */
     public Im2colConv(Gemm gemm) {
@@ -56,20 +58,66 @@ public final class Im2colConv implements ConvKernels {
         return "Im2colConv[" + gemm.getClass().getSimpleName() + ", " + ops + ", bands of " + bandFloats + "]";
     }
 
-    @FunctionalInterface
-    private interface PerImage {
-        void run(int n);
+    /** The arguments of one call, reused so that dispatch allocates nothing (see {@link LoopTask}). */
+    private final class ImageTask extends LoopTask {
+        private static final int POINTWISE = 0, FORWARD = 1, BACKWARD_DATA = 2, WEIGHT_PARTIALS = 3;
+        private int op, xOff, wOff, yOff, dyOff, dxOff, part;
+        private boolean biasRow;
+        private ConvShape s;
+        private float[] x, w, bias, y, dy, dx, partials;
+
+        /** Forward of each image: pointwise with {@code bias}, or through columns with the bias row in w. */
+        ImageTask forward(int op, ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, boolean biasRow, float[] y, int yOff) {
+            this.op = op; this.s = s; this.x = x; this.xOff = xOff; this.w = w; this.wOff = wOff; this.bias = bias;
+            this.biasRow = biasRow; this.y = y; this.yOff = yOff;
+            return this;
+        }
+
+        ImageTask backwardData(ConvShape s, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
+            this.op = BACKWARD_DATA; this.s = s; this.dy = dy; this.dyOff = dyOff; this.w = w; this.wOff = wOff; this.dx = dx; this.dxOff = dxOff;
+            return this;
+        }
+
+        /** One partial [dW | dbias] of {@code part} floats per chunk; {@code bias} null skips dbias. */
+        ImageTask weightPartials(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float[] partials, int part, float[] bias) {
+            this.op = WEIGHT_PARTIALS; this.s = s; this.x = x; this.xOff = xOff; this.dy = dy; this.dyOff = dyOff;
+            this.partials = partials; this.part = part; this.bias = bias;
+            return this;
+        }
+
+        @Override
+        public void run(int chunk, int from, int to) {
+            for (int n = from; n < to; n++) {
+                switch (op) {
+                    case POINTWISE -> forwardPointwise(s, x, xOff, w, wOff, bias, y, yOff, n);
+                    case FORWARD -> forwardImage(s, x, xOff, w, wOff, biasRow, y, yOff, n);
+                    case BACKWARD_DATA -> backwardDataImage(s, dy, dyOff, w, wOff, dx, dxOff, n);
+                    default -> {
+                        int p = chunk * part, weights = s.weightSize();
+                        backwardWeightsImage(s, x, xOff, dy, dyOff, partials, p, bias == null ? null : partials, p + weights, n, n == from);
+                    }
+                }
+            }
+        }
+
+        @Override
+        protected void clear() {
+            s = null;
+            x = w = bias = y = dy = dx = partials = null;
+        }
     }
 
-    /** Runs {@code body} for every image: split over threads, or in order when the GEMM should split. */
-    private static void eachImage(ConvShape s, PerImage body) {
+    /** Runs {@code task} for every image: split over threads, or in order when the GEMM should split. */
+    private static void eachImage(ConvShape s, ImageTask task) {
         int t = Parallel.threads();
         if (t > 1 && s.batch() >= t) {
-            Parallel.forRange(s.batch(), 1, (chunk, from, to) -> {
-                for (int n = from; n < to; n++) body.run(n);
-            });
+            task.forRange(s.batch(), 1);
         } else {
-            for (int n = 0; n < s.batch(); n++) body.run(n);
+            try {
+                task.run(0, 0, s.batch());
+            } finally {
+                task.release();
+            }
         }
     }
 
@@ -77,11 +125,11 @@ public final class Im2colConv implements ConvKernels {
     public void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, float[] y, int yOff) {
         ConvChecks.forward(s, x, xOff, w, wOff, bias, y, yOff);
         if (pointwise(s)) {
-            eachImage(s, n -> forwardPointwise(s, x, xOff, w, wOff, bias, y, yOff, n));
+            eachImage(s, tasks.acquire().forward(ImageTask.POINTWISE, s, x, xOff, w, wOff, bias, false, y, yOff));
             return;
         }
         if (bias == null) {
-            eachImage(s, n -> forwardImage(s, x, xOff, w, wOff, false, y, yOff, n));
+            eachImage(s, tasks.acquire().forward(ImageTask.FORWARD, s, x, xOff, w, wOff, null, false, y, yOff));
             return;
         }
         // The bias rides in the GEMM as one more column of W against a row of ones under the columns:
@@ -92,13 +140,13 @@ public final class Im2colConv implements ConvKernels {
             System.arraycopy(w, wOff + o * ck, wb, o * (ck + 1), ck);
             wb[o * (ck + 1) + ck] = bias[o];
         }
-        eachImage(s, n -> forwardImage(s, x, xOff, wb, 0, true, y, yOff, n));
+        eachImage(s, tasks.acquire().forward(ImageTask.FORWARD, s, x, xOff, wb, 0, null, true, y, yOff));
     }
 
     @Override
     public void backwardData(ConvShape s, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
         ConvChecks.backwardData(s, dy, dyOff, w, wOff, dx, dxOff);
-        eachImage(s, n -> backwardDataImage(s, dy, dyOff, w, wOff, dx, dxOff, n));
+        eachImage(s, tasks.acquire().backwardData(s, dy, dyOff, w, wOff, dx, dxOff));
     }
 
     @Override
@@ -113,12 +161,7 @@ public final class Im2colConv implements ConvKernels {
         int chunks = Parallel.chunks(s.batch(), 1);
         // one partial [dW | dbias] per chunk, in the caller's scratch; chunk threads write only their own
         float[] partials = Workspace.floats(Workspace.CONV_AUX, chunks * part);
-        Parallel.forRange(s.batch(), 1, (chunk, from, to) -> {
-            int p = chunk * part;
-            for (int n = from; n < to; n++) {
-                backwardWeightsImage(s, x, xOff, dy, dyOff, partials, p, dbias == null ? null : partials, p + weights, n, n == from);
-            }
-        });
+        tasks.acquire().weightPartials(s, x, xOff, dy, dyOff, partials, part, dbias).forRange(s.batch(), 1);
         sumPartials(partials, chunks, part, 0, weights, dw, dwOff);
         if (dbias != null) sumPartials(partials, chunks, part, weights, s.outChannels(), dbias, 0);
     }

@@ -11,7 +11,7 @@ final class ElementwiseChecks {
     }
 
     static void range(String op, String operand, float[] a, int off, int count) {
-        Shapes.requireRange(op + " " + operand, a, off, count, "[" + count + "]");
+        if (!Shapes.fits(a, off, count)) Shapes.requireRange(op + " " + operand, a, off, count, "[" + count + "]");
     }
 
     static void binary(String op, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int count) {
@@ -22,11 +22,10 @@ final class ElementwiseChecks {
     }
 
     static void channels(int n, int c, int hw, float[] x, int xOff, float[] sum, float[] sumSq) {
-        String shape = "[" + n + ", " + c + ", " + hw + "]";
-        if (n < 0 || c < 0 || hw < 0) throw new IllegalArgumentException("channelSumAndSquares: negative size in " + shape);
-        Shapes.requireRange("channelSumAndSquares x", x, xOff, (long) n * c * hw, shape);
-        Shapes.requireRange("channelSumAndSquares sum", sum, 0, c, "[" + c + "]");
-        Shapes.requireRange("channelSumAndSquares sumSq", sumSq, 0, c, "[" + c + "]");
+        if (n < 0 || c < 0 || hw < 0) throw new IllegalArgumentException("channelSumAndSquares: negative size in " + "[" + n + ", " + c + ", " + hw + "]");
+        if (!Shapes.fits(x, xOff, (long) n * c * hw)) Shapes.requireRange("channelSumAndSquares x", x, xOff, (long) n * c * hw, "[" + n + ", " + c + ", " + hw + "]");
+        if (!Shapes.fits(sum, 0, c)) Shapes.requireRange("channelSumAndSquares sum", sum, 0, c, "[" + c + "]");
+        if (!Shapes.fits(sumSq, 0, c)) Shapes.requireRange("channelSumAndSquares sumSq", sumSq, 0, c, "[" + c + "]");
     }
 
     static void adam(float[] w, float[] g, float[] m, float[] v, int count, float bc1, float bc2) {

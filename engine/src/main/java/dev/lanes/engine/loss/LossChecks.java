@@ -14,18 +14,16 @@ final class LossChecks {
 
     static void softmax(int n, int classes, float[] x, int xOff, float[] y, int yOff) {
         rows("softmax", n, classes);
-        String shape = "[" + n + ", " + classes + "]";
-        Shapes.requireRange("softmax x", x, xOff, (long) n * classes, shape);
-        Shapes.requireRange("softmax y", y, yOff, (long) n * classes, shape);
+        if (!Shapes.fits(x, xOff, (long) n * classes)) Shapes.requireRange("softmax x", x, xOff, (long) n * classes, "[" + n + ", " + classes + "]");
+        if (!Shapes.fits(y, yOff, (long) n * classes)) Shapes.requireRange("softmax y", y, yOff, (long) n * classes, "[" + n + ", " + classes + "]");
     }
 
     static void crossEntropy(int n, int classes, float[] logits, int logitsOff, int[] labels, int labelsOff,
                              float smoothing, float[] dlogits, int dlogitsOff) {
         rows("softmaxCrossEntropy", n, classes);
-        String shape = "[" + n + ", " + classes + "]";
-        Shapes.requireRange("softmaxCrossEntropy logits", logits, logitsOff, (long) n * classes, shape);
-        Shapes.requireRange("softmaxCrossEntropy labels", labels, labelsOff, n, "[" + n + "]");
-        if (dlogits != null) Shapes.requireRange("softmaxCrossEntropy dlogits", dlogits, dlogitsOff, (long) n * classes, shape);
+        if (!Shapes.fits(logits, logitsOff, (long) n * classes)) Shapes.requireRange("softmaxCrossEntropy logits", logits, logitsOff, (long) n * classes, "[" + n + ", " + classes + "]");
+        if (!Shapes.fits(labels, labelsOff, n)) Shapes.requireRange("softmaxCrossEntropy labels", labels, labelsOff, n, "[" + n + "]");
+        if (dlogits != null && !Shapes.fits(dlogits, dlogitsOff, (long) n * classes)) Shapes.requireRange("softmaxCrossEntropy dlogits", dlogits, dlogitsOff, (long) n * classes, "[" + n + ", " + classes + "]");
         if (!(smoothing >= 0f && smoothing <= 1f)) {
             throw new IllegalArgumentException("softmaxCrossEntropy: label smoothing must be in [0, 1] but is " + smoothing);
         }
@@ -33,7 +31,7 @@ final class LossChecks {
             int label = labels[labelsOff + r];
             if (label < 0 || label >= classes) {
                 throw new IllegalArgumentException("softmaxCrossEntropy: label " + label + " of row " + r
-                        + " is outside [0, " + classes + ") for logits " + shape);
+                        + " is outside [0, " + classes + ") for logits " + "[" + n + ", " + classes + "]");
             }
         }
     }

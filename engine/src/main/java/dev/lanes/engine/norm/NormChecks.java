@@ -15,11 +15,11 @@ final class NormChecks {
     }
 
     static void data(String op, String name, int n, int c, int hw, float[] a, int off) {
-        Shapes.requireRange(op + " " + name, a, off, (long) n * c * hw, shape(n, c, hw));
+        if (!Shapes.fits(a, off, (long) n * c * hw)) Shapes.requireRange(op + " " + name, a, off, (long) n * c * hw, shape(n, c, hw));
     }
 
     static void perChannel(String op, String name, int c, float[] a) {
-        Shapes.requireRange(op + " " + name, a, 0, c, "[" + c + "] (one per channel)");
+        if (!Shapes.fits(a, 0, c)) Shapes.requireRange(op + " " + name, a, 0, c, "[" + c + "] (one per channel)");
     }
 
     static void eps(String op, float eps) {

@@ -1,6 +1,6 @@
 package dev.lanes.engine.norm;
 
-import dev.lanes.engine.Parallel;
+import dev.lanes.engine.LoopTask;
 import dev.lanes.engine.VectorSums;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -19,17 +19,57 @@ public final class VectorBatchNorm implements BatchNormKernels {
     /** Floats per chunk below which a thread is not worth waking. */
     private static final int GRAIN = 1 << 14;
 
-    private static int channelGrain(int n, int hw) {
-        return Math.max(1, GRAIN / Math.max(1, n * hw));
-    }
+    private static final LoopTask.PerThread<Task> TASKS = new LoopTask.PerThread<>(Task::new);
 
-    @Override
-    public void forwardTraining(int n, int c, int hw, float[] x, int xOff, float[] gamma, float[] beta,
-                                float eps, float momentum, float[] runningMean, float[] runningVar,
-                                float[] saveMean, float[] saveInvStd, float[] y, int yOff) {
-        NormChecks.training(n, c, hw, x, xOff, gamma, beta, eps, momentum, runningMean, runningVar, saveMean, saveInvStd, y, yOff);
-        long m = (long) n * hw;
-        Parallel.forRange(c, channelGrain(n, hw), (chunk, from, to) -> {
+    /** The arguments of one call, reused so that dispatch allocates nothing (see {@link LoopTask}). */
+    private static final class Task extends LoopTask {
+        private static final int TRAINING = 0, INFERENCE = 1, BACKWARD = 2;
+        private int op, n, c, hw, xOff, yOff, dyOff, dxOff;
+        private float eps, momentum;
+        private float[] x, gamma, beta, runningMean, runningVar, saveMean, saveInvStd, y, dy, dx, dgamma, dbeta;
+
+        private Task common(int op, int n, int c, int hw, float[] x, int xOff, float[] gamma) {
+            this.op = op; this.n = n; this.c = c; this.hw = hw; this.x = x; this.xOff = xOff; this.gamma = gamma;
+            return this;
+        }
+
+        Task training(int n, int c, int hw, float[] x, int xOff, float[] gamma, float[] beta, float eps, float momentum,
+                      float[] runningMean, float[] runningVar, float[] saveMean, float[] saveInvStd, float[] y, int yOff) {
+            this.beta = beta; this.eps = eps; this.momentum = momentum; this.runningMean = runningMean;
+            this.runningVar = runningVar; this.saveMean = saveMean; this.saveInvStd = saveInvStd; this.y = y; this.yOff = yOff;
+            return common(TRAINING, n, c, hw, x, xOff, gamma);
+        }
+
+        Task inference(int n, int c, int hw, float[] x, int xOff, float[] gamma, float[] beta,
+                       float[] runningMean, float[] runningVar, float eps, float[] y, int yOff) {
+            this.beta = beta; this.runningMean = runningMean; this.runningVar = runningVar; this.eps = eps;
+            this.y = y; this.yOff = yOff;
+            return common(INFERENCE, n, c, hw, x, xOff, gamma);
+        }
+
+        Task backward(int n, int c, int hw, float[] x, int xOff, float[] dy, int dyOff, float[] gamma,
+                      float[] saveMean, float[] saveInvStd, float[] dx, int dxOff, float[] dgamma, float[] dbeta) {
+            this.dy = dy; this.dyOff = dyOff; this.saveMean = saveMean; this.saveInvStd = saveInvStd;
+            this.dx = dx; this.dxOff = dxOff; this.dgamma = dgamma; this.dbeta = dbeta;
+            return common(BACKWARD, n, c, hw, x, xOff, gamma);
+        }
+
+        @Override
+        public void run(int chunk, int from, int to) {
+            switch (op) {
+                case TRAINING -> trainingChannels(from, to);
+                case INFERENCE -> inferencePlanes(from, to);
+                default -> backwardChannels(from, to);
+            }
+        }
+
+        @Override
+        protected void clear() {
+            x = gamma = beta = runningMean = runningVar = saveMean = saveInvStd = y = dy = dx = dgamma = dbeta = null;
+        }
+
+        private void trainingChannels(int from, int to) {
+            long m = (long) n * hw;
             for (int ch = from; ch < to; ch++) {
                 float shift = x[xOff + ch * hw];
                 double sum = 0, sumSq = 0;
@@ -60,38 +100,18 @@ public final class VectorBatchNorm implements BatchNormKernels {
                     normalise(x, xOff + off, y, yOff + off, hw, (float) mean, gamma[ch] * invStd, beta[ch]);
                 }
             }
-        });
-    }
-
-    /** y = (x - mean) * scale + shift over {@code len} floats. */
-    private static void normalise(float[] x, int xo, float[] y, int yo, int len, float mean, float scale, float shift) {
-        int i = 0;
-        for (int bound = S.loopBound(len); i < bound; i += L) {
-            FloatVector.fromArray(S, x, xo + i).sub(mean).mul(scale).add(shift).intoArray(y, yo + i);
         }
-        for (; i < len; i++) y[yo + i] = (x[xo + i] - mean) * scale + shift;
-    }
 
-    @Override
-    public void forwardInference(int n, int c, int hw, float[] x, int xOff, float[] gamma, float[] beta,
-                                 float[] runningMean, float[] runningVar, float eps, float[] y, int yOff) {
-        NormChecks.inference(n, c, hw, x, xOff, gamma, beta, runningMean, runningVar, eps, y, yOff);
-        // no reduction here, so split over planes rather than channels
-        Parallel.forRange(n * c, Math.max(1, GRAIN / Math.max(1, hw)), (chunk, from, to) -> {
+        private void inferencePlanes(int from, int to) {
             for (int plane = from; plane < to; plane++) {
                 int ch = plane % c;
                 float scale = (float) (gamma[ch] / Math.sqrt((double) runningVar[ch] + eps));
                 normalise(x, xOff + plane * hw, y, yOff + plane * hw, hw, runningMean[ch], scale, beta[ch]);
             }
-        });
-    }
+        }
 
-    @Override
-    public void backward(int n, int c, int hw, float[] x, int xOff, float[] dy, int dyOff, float[] gamma,
-                         float[] saveMean, float[] saveInvStd, float[] dx, int dxOff, float[] dgamma, float[] dbeta) {
-        NormChecks.backward(n, c, hw, x, xOff, dy, dyOff, gamma, saveMean, saveInvStd, dx, dxOff, dgamma, dbeta);
-        long m = (long) n * hw;
-        Parallel.forRange(c, channelGrain(n, hw), (chunk, from, to) -> {
+        private void backwardChannels(int from, int to) {
+            long m = (long) n * hw;
             for (int ch = from; ch < to; ch++) {
                 float mean = saveMean[ch], invStd = saveInvStd[ch];
                 double sumDy = 0, sumDyXhat = 0;
@@ -129,6 +149,45 @@ public final class VectorBatchNorm implements BatchNormKernels {
                     }
                 }
             }
-        });
+        }
+    }
+
+    private static int channelGrain(int n, int hw) {
+        return Math.max(1, GRAIN / Math.max(1, n * hw));
+    }
+
+    @Override
+    public void forwardTraining(int n, int c, int hw, float[] x, int xOff, float[] gamma, float[] beta,
+                                float eps, float momentum, float[] runningMean, float[] runningVar,
+                                float[] saveMean, float[] saveInvStd, float[] y, int yOff) {
+        NormChecks.training(n, c, hw, x, xOff, gamma, beta, eps, momentum, runningMean, runningVar, saveMean, saveInvStd, y, yOff);
+        TASKS.acquire().training(n, c, hw, x, xOff, gamma, beta, eps, momentum, runningMean, runningVar, saveMean, saveInvStd, y, yOff)
+                .forRange(c, channelGrain(n, hw));
+    }
+
+    /** y = (x - mean) * scale + shift over {@code len} floats. */
+    private static void normalise(float[] x, int xo, float[] y, int yo, int len, float mean, float scale, float shift) {
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xo + i).sub(mean).mul(scale).add(shift).intoArray(y, yo + i);
+        }
+        for (; i < len; i++) y[yo + i] = (x[xo + i] - mean) * scale + shift;
+    }
+
+    @Override
+    public void forwardInference(int n, int c, int hw, float[] x, int xOff, float[] gamma, float[] beta,
+                                 float[] runningMean, float[] runningVar, float eps, float[] y, int yOff) {
+        NormChecks.inference(n, c, hw, x, xOff, gamma, beta, runningMean, runningVar, eps, y, yOff);
+        // no reduction here, so split over planes rather than channels
+        TASKS.acquire().inference(n, c, hw, x, xOff, gamma, beta, runningMean, runningVar, eps, y, yOff)
+                .forRange(n * c, Math.max(1, GRAIN / Math.max(1, hw)));
+    }
+
+    @Override
+    public void backward(int n, int c, int hw, float[] x, int xOff, float[] dy, int dyOff, float[] gamma,
+                         float[] saveMean, float[] saveInvStd, float[] dx, int dxOff, float[] dgamma, float[] dbeta) {
+        NormChecks.backward(n, c, hw, x, xOff, dy, dyOff, gamma, saveMean, saveInvStd, dx, dxOff, dgamma, dbeta);
+        TASKS.acquire().backward(n, c, hw, x, xOff, dy, dyOff, gamma, saveMean, saveInvStd, dx, dxOff, dgamma, dbeta)
+                .forRange(c, channelGrain(n, hw));
     }
 }

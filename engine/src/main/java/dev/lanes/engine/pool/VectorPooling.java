@@ -1,6 +1,6 @@
 package dev.lanes.engine.pool;
 
-import dev.lanes.engine.Parallel;
+import dev.lanes.engine.LoopTask;
 import dev.lanes.engine.VectorSums;
 import dev.lanes.engine.Workspace;
 import java.util.Arrays;
@@ -31,6 +31,141 @@ public final class VectorPooling implements PoolingKernels {
         EVEN_V = IntVector.fromArray(I, EVEN, 0);
     }
 
+    private static final LoopTask.PerThread<Task> TASKS = new LoopTask.PerThread<>(Task::new);
+
+    /** The arguments of one call, reused so that dispatch allocates nothing (see {@link LoopTask}). */
+    private static final class Task extends LoopTask {
+        private static final int MAX = 0, MAX_BACKWARD = 1, AVG = 2, AVG_BACKWARD = 3, GLOBAL = 4, GLOBAL_BACKWARD = 5;
+        private int op, hw, xOff, yOff, dyOff, dxOff;
+        private PoolShape s;
+        private float[] x, y, dy, dx;
+        private int[] argmax;
+
+        /** A forward op: x to y (argmax only for max pooling; s null for global pooling). */
+        Task forward(int op, PoolShape s, int hw, float[] x, int xOff, float[] y, int yOff, int[] argmax) {
+            this.op = op; this.s = s; this.hw = hw; this.x = x; this.xOff = xOff; this.y = y; this.yOff = yOff; this.argmax = argmax;
+            return this;
+        }
+
+        /** A backward op: dy to dx. */
+        Task backward(int op, PoolShape s, int hw, float[] dy, int dyOff, int[] argmax, float[] dx, int dxOff) {
+            this.op = op; this.s = s; this.hw = hw; this.dy = dy; this.dyOff = dyOff; this.argmax = argmax; this.dx = dx; this.dxOff = dxOff;
+            return this;
+        }
+
+        @Override
+        public void run(int chunk, int from, int to) {
+            switch (op) {
+                case MAX -> maxPlanes(from, to);
+                case MAX_BACKWARD -> maxBackwardPlanes(from, to);
+                case AVG -> avgPlanes(from, to);
+                case AVG_BACKWARD -> avgBackwardPlanes(from, to);
+                case GLOBAL -> globalPlanes(from, to);
+                default -> globalBackwardPlanes(from, to);
+            }
+        }
+
+        @Override
+        protected void clear() {
+            s = null;
+            x = y = dy = dx = null;
+            argmax = null;
+        }
+
+        private void maxPlanes(int from, int to) {
+            boolean fast = s.kernelH() == 2 && s.kernelW() == 2 && s.strideH() == 2 && s.strideW() == 2
+                    && s.padH() == 0 && s.padW() == 0;
+            for (int plane = from; plane < to; plane++) {
+                if (fast) max2x2(s, x, xOff + plane * hw, y, yOff, argmax, plane * s.outHeight() * s.outWidth());
+                else maxWindow(s, x, xOff + plane * hw, y, yOff, argmax, plane * s.outHeight() * s.outWidth());
+            }
+        }
+
+        private void maxBackwardPlanes(int from, int to) {
+            int ohw = s.outHeight() * s.outWidth();
+            for (int plane = from; plane < to; plane++) {
+                int in = dxOff + plane * hw, o = plane * ohw;
+                Arrays.fill(dx, in, in + hw, 0f);
+                for (int k = 0; k < ohw; k++) {
+                    int a = argmax[o + k];
+                    if (a < 0 || a >= hw) {
+                        throw new IllegalArgumentException("maxBackward: argmax[" + (o + k) + "] = " + a + " is outside the "
+                                + s.inHeight() + "x" + s.inWidth() + " plane of input " + PoolChecks.in(s));
+                    }
+                    dx[in + a] += dy[dyOff + o + k];
+                }
+            }
+        }
+
+        private void avgPlanes(int from, int to) {
+            int h = s.inHeight(), w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth();
+            float inv = 1f / (s.kernelH() * s.kernelW());
+            float[] rows = Workspace.floats(Workspace.SCRATCH, w);
+            for (int plane = from; plane < to; plane++) {
+                int in = xOff + plane * h * w, out = yOff + plane * oh * ow;
+                for (int i = 0; i < oh; i++) {
+                    int h0 = i * s.strideH() - s.padH(), r0 = Math.max(h0, 0), rEnd = Math.min(h0 + s.kernelH(), h);
+                    System.arraycopy(x, in + r0 * w, rows, 0, w);
+                    for (int r = r0 + 1; r < rEnd; r++) addRow(x, in + r * w, rows, w);
+                    for (int j = 0; j < ow; j++) {
+                        int w0 = j * s.strideW() - s.padW(), qEnd = Math.min(w0 + s.kernelW(), w);
+                        float sum = 0f;
+                        for (int q = Math.max(w0, 0); q < qEnd; q++) sum += rows[q];
+                        y[out + i * ow + j] = sum * inv;
+                    }
+                }
+            }
+        }
+
+        private void avgBackwardPlanes(int from, int to) {
+            int h = s.inHeight(), w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth();
+            float inv = 1f / (s.kernelH() * s.kernelW());
+            float[] cols = Workspace.floats(Workspace.SCRATCH, w);
+            for (int plane = from; plane < to; plane++) {
+                int in = dxOff + plane * h * w, o = dyOff + plane * oh * ow;
+                Arrays.fill(dx, in, in + h * w, 0f);
+                for (int i = 0; i < oh; i++) {
+                    // the gradient one output row sends to each input column, then to every row of its window
+                    Arrays.fill(cols, 0, w, 0f);
+                    for (int j = 0; j < ow; j++) {
+                        int w0 = j * s.strideW() - s.padW(), qEnd = Math.min(w0 + s.kernelW(), w);
+                        float g = dy[o + i * ow + j] * inv;
+                        for (int q = Math.max(w0, 0); q < qEnd; q++) cols[q] += g;
+                    }
+                    int h0 = i * s.strideH() - s.padH();
+                    for (int r = Math.max(h0, 0); r < Math.min(h0 + s.kernelH(), h); r++) {
+                        int d = in + r * w, q = 0;
+                        for (int bound = S.loopBound(w); q < bound; q += L) {
+                            FloatVector.fromArray(S, dx, d + q).add(FloatVector.fromArray(S, cols, q)).intoArray(dx, d + q);
+                        }
+                        for (; q < w; q++) dx[d + q] += cols[q];
+                    }
+                }
+            }
+        }
+
+        private void globalPlanes(int from, int to) {
+            for (int plane = from; plane < to; plane++) {
+                int base = xOff + plane * hw, i = 0;
+                FloatVector acc = FloatVector.zero(S);
+                for (int bound = S.loopBound(hw); i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, x, base + i));
+                double sum = VectorSums.sum(acc);
+                for (; i < hw; i++) sum += x[base + i];
+                y[yOff + plane] = (float) (sum / hw);
+            }
+        }
+
+        private void globalBackwardPlanes(int from, int to) {
+            for (int plane = from; plane < to; plane++) {
+                float g = dy[dyOff + plane] / hw;
+                FloatVector gv = FloatVector.broadcast(S, g);
+                int base = dxOff + plane * hw, i = 0;
+                for (int bound = S.loopBound(hw); i < bound; i += L) gv.intoArray(dx, base + i);
+                for (; i < hw; i++) dx[base + i] = g;
+            }
+        }
+    }
+
     private static int planeGrain(int planeSize) {
         return Math.max(1, GRAIN / Math.max(1, planeSize));
     }
@@ -39,15 +174,8 @@ public final class VectorPooling implements PoolingKernels {
     public void maxForward(PoolShape s, float[] x, int xOff, float[] y, int yOff, int[] argmax) {
         PoolChecks.window("maxForward", s, "x", x, xOff, "y", y, yOff);
         PoolChecks.argmax("maxForward", s, argmax);
-        boolean fast = s.kernelH() == 2 && s.kernelW() == 2 && s.strideH() == 2 && s.strideW() == 2
-                && s.padH() == 0 && s.padW() == 0;
         int hw = s.inHeight() * s.inWidth();
-        Parallel.forRange(s.batch() * s.channels(), planeGrain(hw), (chunk, from, to) -> {
-            for (int plane = from; plane < to; plane++) {
-                if (fast) max2x2(s, x, xOff + plane * hw, y, yOff, argmax, plane * s.outHeight() * s.outWidth());
-                else maxWindow(s, x, xOff + plane * hw, y, yOff, argmax, plane * s.outHeight() * s.outWidth());
-            }
-        });
+        TASKS.acquire().forward(Task.MAX, s, hw, x, xOff, y, yOff, argmax).forRange(s.batch() * s.channels(), planeGrain(hw));
     }
 
     /** One plane of 2x2 stride-2 max pooling; {@code o} is the plane's first output index. */
@@ -120,45 +248,15 @@ public final class VectorPooling implements PoolingKernels {
     public void maxBackward(PoolShape s, float[] dy, int dyOff, int[] argmax, float[] dx, int dxOff) {
         PoolChecks.window("maxBackward", s, "dx", dx, dxOff, "dy", dy, dyOff);
         PoolChecks.argmax("maxBackward", s, argmax);
-        int hw = s.inHeight() * s.inWidth(), ohw = s.outHeight() * s.outWidth();
-        Parallel.forRange(s.batch() * s.channels(), planeGrain(hw), (chunk, from, to) -> {
-            for (int plane = from; plane < to; plane++) {
-                int in = dxOff + plane * hw, o = plane * ohw;
-                Arrays.fill(dx, in, in + hw, 0f);
-                for (int k = 0; k < ohw; k++) {
-                    int a = argmax[o + k];
-                    if (a < 0 || a >= hw) {
-                        throw new IllegalArgumentException("maxBackward: argmax[" + (o + k) + "] = " + a + " is outside the "
-                                + s.inHeight() + "x" + s.inWidth() + " plane of input " + PoolChecks.in(s));
-                    }
-                    dx[in + a] += dy[dyOff + o + k];
-                }
-            }
-        });
+        int hw = s.inHeight() * s.inWidth();
+        TASKS.acquire().backward(Task.MAX_BACKWARD, s, hw, dy, dyOff, argmax, dx, dxOff).forRange(s.batch() * s.channels(), planeGrain(hw));
     }
 
     @Override
     public void avgForward(PoolShape s, float[] x, int xOff, float[] y, int yOff) {
         PoolChecks.window("avgForward", s, "x", x, xOff, "y", y, yOff);
-        int h = s.inHeight(), w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth();
-        float inv = 1f / (s.kernelH() * s.kernelW());
-        Parallel.forRange(s.batch() * s.channels(), planeGrain(h * w), (chunk, from, to) -> {
-            float[] rows = Workspace.floats(Workspace.SCRATCH, w);
-            for (int plane = from; plane < to; plane++) {
-                int in = xOff + plane * h * w, out = yOff + plane * oh * ow;
-                for (int i = 0; i < oh; i++) {
-                    int h0 = i * s.strideH() - s.padH(), r0 = Math.max(h0, 0), rEnd = Math.min(h0 + s.kernelH(), h);
-                    System.arraycopy(x, in + r0 * w, rows, 0, w);
-                    for (int r = r0 + 1; r < rEnd; r++) addRow(x, in + r * w, rows, w);
-                    for (int j = 0; j < ow; j++) {
-                        int w0 = j * s.strideW() - s.padW(), qEnd = Math.min(w0 + s.kernelW(), w);
-                        float sum = 0f;
-                        for (int q = Math.max(w0, 0); q < qEnd; q++) sum += rows[q];
-                        y[out + i * ow + j] = sum * inv;
-                    }
-                }
-            }
-        });
+        int hw = s.inHeight() * s.inWidth();
+        TASKS.acquire().forward(Task.AVG, s, hw, x, xOff, y, yOff, null).forRange(s.batch() * s.channels(), planeGrain(hw));
     }
 
     /** dst[0, len) += src[srcOff, srcOff + len). */
@@ -173,60 +271,19 @@ public final class VectorPooling implements PoolingKernels {
     @Override
     public void avgBackward(PoolShape s, float[] dy, int dyOff, float[] dx, int dxOff) {
         PoolChecks.window("avgBackward", s, "dx", dx, dxOff, "dy", dy, dyOff);
-        int h = s.inHeight(), w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth();
-        float inv = 1f / (s.kernelH() * s.kernelW());
-        Parallel.forRange(s.batch() * s.channels(), planeGrain(h * w), (chunk, from, to) -> {
-            float[] cols = Workspace.floats(Workspace.SCRATCH, w);
-            for (int plane = from; plane < to; plane++) {
-                int in = dxOff + plane * h * w, o = dyOff + plane * oh * ow;
-                Arrays.fill(dx, in, in + h * w, 0f);
-                for (int i = 0; i < oh; i++) {
-                    // the gradient one output row sends to each input column, then to every row of its window
-                    Arrays.fill(cols, 0, w, 0f);
-                    for (int j = 0; j < ow; j++) {
-                        int w0 = j * s.strideW() - s.padW(), qEnd = Math.min(w0 + s.kernelW(), w);
-                        float g = dy[o + i * ow + j] * inv;
-                        for (int q = Math.max(w0, 0); q < qEnd; q++) cols[q] += g;
-                    }
-                    int h0 = i * s.strideH() - s.padH();
-                    for (int r = Math.max(h0, 0); r < Math.min(h0 + s.kernelH(), h); r++) {
-                        int d = in + r * w, q = 0;
-                        for (int bound = S.loopBound(w); q < bound; q += L) {
-                            FloatVector.fromArray(S, dx, d + q).add(FloatVector.fromArray(S, cols, q)).intoArray(dx, d + q);
-                        }
-                        for (; q < w; q++) dx[d + q] += cols[q];
-                    }
-                }
-            }
-        });
+        int hw = s.inHeight() * s.inWidth();
+        TASKS.acquire().backward(Task.AVG_BACKWARD, s, hw, dy, dyOff, null, dx, dxOff).forRange(s.batch() * s.channels(), planeGrain(hw));
     }
 
     @Override
     public void globalAvgForward(int n, int c, int hw, float[] x, int xOff, float[] y, int yOff) {
         PoolChecks.global("globalAvgForward", n, c, hw, "x", x, xOff, "y", y, yOff);
-        Parallel.forRange(n * c, planeGrain(hw), (chunk, from, to) -> {
-            for (int plane = from; plane < to; plane++) {
-                int base = xOff + plane * hw, i = 0;
-                FloatVector acc = FloatVector.zero(S);
-                for (int bound = S.loopBound(hw); i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, x, base + i));
-                double sum = VectorSums.sum(acc);
-                for (; i < hw; i++) sum += x[base + i];
-                y[yOff + plane] = (float) (sum / hw);
-            }
-        });
+        TASKS.acquire().forward(Task.GLOBAL, null, hw, x, xOff, y, yOff, null).forRange(n * c, planeGrain(hw));
     }
 
     @Override
     public void globalAvgBackward(int n, int c, int hw, float[] dy, int dyOff, float[] dx, int dxOff) {
         PoolChecks.global("globalAvgBackward", n, c, hw, "dx", dx, dxOff, "dy", dy, dyOff);
-        Parallel.forRange(n * c, planeGrain(hw), (chunk, from, to) -> {
-            for (int plane = from; plane < to; plane++) {
-                float g = dy[dyOff + plane] / hw;
-                FloatVector gv = FloatVector.broadcast(S, g);
-                int base = dxOff + plane * hw, i = 0;
-                for (int bound = S.loopBound(hw); i < bound; i += L) gv.intoArray(dx, base + i);
-                for (; i < hw; i++) dx[base + i] = g;
-            }
-        });
+        TASKS.acquire().backward(Task.GLOBAL_BACKWARD, null, hw, dy, dyOff, null, dx, dxOff).forRange(n * c, planeGrain(hw));
     }
 }

@@ -70,7 +70,7 @@ public final class AvgPool2d extends Module {
 
     @Override
     public Tensor backward(Tensor dy) {
-        Buffers.requireGradShape(describe(), dy, outShape);
+        Buffers.requireGradShape(this, dy, outShape);
         if (!inputGradNeeded()) return null;
         dx = Buffers.resize(dx, inShape);
         Kernels.pooling().avgBackward(pool, dy.data(), dy.offset(), dx.data(), dx.offset());

@@ -92,7 +92,7 @@ public final class BasicBlock extends Module {
 
     @Override
     public Tensor backward(Tensor dy) {
-        Buffers.requireGradShape(describe(), dy, outShape);
+        Buffers.requireGradShape(this, dy, outShape);
         dsum = Buffers.resize(dsum, outShape);
         Kernels.activation().reluBackward(y.data(), y.offset(), dy.data(), dy.offset(), dsum.data(), dsum.offset(), dsum.size());
         Tensor dMain = conv1.backward(bn1.backward(relu1.backward(conv2.backward(bn2.backward(dsum)))));

@@ -118,7 +118,7 @@ public final class BatchNorm2d extends Module implements Initializable {
 
     @Override
     public Tensor backward(Tensor dy) {
-        Buffers.requireGradShape(describe(), dy, shape);
+        Buffers.requireGradShape(this, dy, shape);
         boolean wantDx = inputGradNeeded();
         float[] dgamma = gamma.trainable() ? gamma.grad().data() : null;
         float[] dbeta = beta.trainable() ? beta.grad().data() : null;

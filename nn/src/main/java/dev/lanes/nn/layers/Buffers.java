@@ -2,6 +2,7 @@ package dev.lanes.nn.layers;
 
 import dev.lanes.engine.Shapes;
 import dev.lanes.engine.Tensor;
+import dev.lanes.nn.Module;
 
 /** Module-owned buffers and the checks shared by the layers' backward passes. */
 final class Buffers {
@@ -17,11 +18,14 @@ final class Buffers {
         return current.data().length >= Shapes.size(shape) ? Tensor.wrap(current.data(), 0, shape) : Tensor.zeros(shape);
     }
 
-    /** The gradient given to backward must match the last forward's output shape. */
-    static void requireGradShape(String layer, Tensor dy, int[] outShape) {
-        if (outShape == null) throw new IllegalStateException(layer + ": backward called before forward");
+    /**
+     * The gradient given to backward must match the last forward's output shape. Takes the layer, not its
+     * description, so that a passing check builds no string.
+     */
+    static void requireGradShape(Module layer, Tensor dy, int[] outShape) {
+        if (outShape == null) throw new IllegalStateException(layer.describe() + ": backward called before forward");
         if (!dy.hasShape(outShape)) {
-            throw new IllegalArgumentException(layer + ": gradient shape " + Shapes.toString(dy.shape())
+            throw new IllegalArgumentException(layer.describe() + ": gradient shape " + Shapes.toString(dy.shape())
                     + " does not match the forward output " + Shapes.toString(outShape));
         }
     }

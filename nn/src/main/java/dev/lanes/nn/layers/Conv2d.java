@@ -113,7 +113,7 @@ public final class Conv2d extends Module implements Initializable {
 
     @Override
     public Tensor backward(Tensor dy) {
-        Buffers.requireGradShape(describe(), dy, outShape);
+        Buffers.requireGradShape(this, dy, outShape);
         if (weight.trainable() || (bias != null && bias.trainable())) {
             // the kernel accumulates dw (and db unless null) in one pass; a frozen weight with a live bias is rare
             float[] dw = weight.trainable() ? weight.grad().data() : null;

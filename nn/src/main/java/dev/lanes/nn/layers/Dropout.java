@@ -78,7 +78,7 @@ public final class Dropout extends Module {
 
     @Override
     public Tensor backward(Tensor dy) {
-        Buffers.requireGradShape(describe(), dy, shape);
+        Buffers.requireGradShape(this, dy, shape);
         if (!inputGradNeeded()) return null;
         if (!masked) return dy;
         dx = Buffers.resize(dx, shape);

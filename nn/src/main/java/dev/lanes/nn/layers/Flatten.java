@@ -13,6 +13,8 @@ import dev.lanes.nn.Module;
  */
 public final class Flatten extends Module {
     private int[] inShape, outShape;
+    // the views handed out last time, reused while the same tensor comes back (a layer's own buffer, each step)
+    private Tensor lastX, y, lastDy, dx;
 
     @Override
     public int[] outputShape(int[] s) {
@@ -29,13 +31,22 @@ public final class Flatten extends Module {
             outShape = outputShape(x.shape());
             inShape = x.shape();
         }
-        return x.reshape(outShape);
+        if (x != lastX || !y.hasShape(outShape)) {
+            lastX = x;
+            y = x.reshape(outShape);
+        }
+        return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        Buffers.requireGradShape(describe(), dy, outShape);
-        return inputGradNeeded() ? dy.reshape(inShape) : null;
+        Buffers.requireGradShape(this, dy, outShape);
+        if (!inputGradNeeded()) return null;
+        if (dy != lastDy || !dx.hasShape(inShape)) {
+            lastDy = dy;
+            dx = dy.reshape(inShape);
+        }
+        return dx;
     }
 
     @Override

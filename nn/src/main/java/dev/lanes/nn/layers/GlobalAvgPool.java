@@ -44,7 +44,7 @@ public final class GlobalAvgPool extends Module {
 
     @Override
     public Tensor backward(Tensor dy) {
-        Buffers.requireGradShape(describe(), dy, outShape);
+        Buffers.requireGradShape(this, dy, outShape);
         if (!inputGradNeeded()) return null;
         dx = Buffers.resize(dx, inShape);
         Kernels.pooling().globalAvgBackward(inShape[0], inShape[1], inShape[2] * inShape[3], dy.data(), dy.offset(), dx.data(), dx.offset());

@@ -92,7 +92,7 @@ public final class Linear extends Module implements Initializable {
 
     @Override
     public Tensor backward(Tensor dy) {
-        Buffers.requireGradShape(describe(), dy, outShape);
+        Buffers.requireGradShape(this, dy, outShape);
         int n = inShape[0];
         if (weight.trainable()) {
             Kernels.gemm().sgemm(true, false, out, in, n, 1f, dy.data(), dy.offset(), out, x.data(), x.offset(), in,

@@ -72,7 +72,7 @@ public final class MaxPool2d extends Module {
 
     @Override
     public Tensor backward(Tensor dy) {
-        Buffers.requireGradShape(describe(), dy, outShape);
+        Buffers.requireGradShape(this, dy, outShape);
         if (!inputGradNeeded()) return null;
         dx = Buffers.resize(dx, inShape);
         Kernels.pooling().maxBackward(pool, dy.data(), dy.offset(), argmax, dx.data(), dx.offset());

@@ -35,7 +35,7 @@ public final class ReLU extends Module {
 
     @Override
     public Tensor backward(Tensor dy) {
-        Buffers.requireGradShape(describe(), dy, shape);
+        Buffers.requireGradShape(this, dy, shape);
         if (!inputGradNeeded()) return null;
         dx = Buffers.resize(dx, shape);
         Kernels.activation().reluBackward(y.data(), y.offset(), dy.data(), dy.offset(), dx.data(), dx.offset(), dx.size());

@@ -17,6 +17,7 @@ import java.util.List;
 public final class Sequential extends Module {
     private final List<Module> layers = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
+    private Parameter[][] childParameters; // per child, for firstNeedingBackward; rebuilt when children are added
 
     public Sequential(Module... modules) {
         for (Module m : modules) add(m);
@@ -68,7 +69,7 @@ public final class Sequential extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        for (Module m : layers) x = m.forward(x);
+        for (int i = 0; i < layers.size(); i++) x = layers.get(i).forward(x); // indexed: no iterator per step
         return x;
     }
 
@@ -87,8 +88,13 @@ public final class Sequential extends Module {
     /** 0 when dx is wanted, else the first child with a trainable parameter (size() when there is none). */
     private int firstNeedingBackward() {
         if (inputGradNeeded()) return 0;
-        for (int i = 0; i < layers.size(); i++) {
-            for (Parameter p : layers.get(i).parameters()) {
+        if (childParameters == null || childParameters.length != layers.size()) {
+            // a child's parameter objects never change (Parameter.replace swaps their tensors), so list them once
+            childParameters = new Parameter[layers.size()][];
+            for (int i = 0; i < layers.size(); i++) childParameters[i] = layers.get(i).parameters().toArray(new Parameter[0]);
+        }
+        for (int i = 0; i < childParameters.length; i++) {
+            for (Parameter p : childParameters[i]) {
                 if (p.trainable()) return i;
             }
         }

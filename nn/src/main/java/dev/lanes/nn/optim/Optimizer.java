@@ -56,7 +56,7 @@ public abstract class Optimizer {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             if (!p.trainable()) continue;
-            if (slotNames.length > 0 && (slots[0][i] == null || !slots[0][i].hasShape(p.shape()))) {
+            if (slotNames.length > 0 && (slots[0][i] == null || !slots[0][i].sameShape(p.value()))) {
                 for (Tensor[] slot : slots) slot[i] = Tensor.zeros(p.shape());
                 updates[i] = 0;
             }
@@ -83,7 +83,7 @@ public abstract class Optimizer {
 
     /** Zeroes the gradient of every parameter, frozen ones included (cheap, and keeps unfreezing safe). */
     public void zeroGrad() {
-        for (Parameter p : params) p.zeroGrad();
+        for (int i = 0; i < params.size(); i++) params.get(i).zeroGrad(); // indexed: no iterator per step
     }
 
     public final float learningRate() { return learningRate; }

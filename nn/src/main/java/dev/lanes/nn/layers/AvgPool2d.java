@@ -3,31 +3,19 @@ package dev.lanes.nn.layers;
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.Tensor;
 import dev.lanes.engine.pool.PoolShape;
-import dev.lanes.nn.Module;
 
 /**
  * Average pooling with a square window.
  *
  * <pre>
- * x [N, C, H, W]   y [N, C, OH, OW]   OH = (H + 2p - k) / s + 1
+ * x [N, C, H, W]   y [N, C, OH, OW]
  * forward:  y = mean over each window (divisor k·k, padding counts as zero, as PyTorch's default)
  * backward: dx = each dy spread evenly, dy / (k·k), over its window
  * </pre>
  */
-public final class AvgPool2d extends Module {
-    private final int kernel, stride, padding;
-    private PoolShape pool;
-    private int[] inShape, outShape;
-    private Tensor y, dx;
-
+public final class AvgPool2d extends Pool2d {
     public AvgPool2d(int kernel, int stride, int padding) {
-        if (kernel <= 0 || stride <= 0 || padding < 0 || 2 * padding > kernel) {
-            throw new IllegalArgumentException("AvgPool2d: kernel and stride must be positive and 0 <= padding <= kernel/2, got kernel="
-                    + kernel + " stride=" + stride + " padding=" + padding);
-        }
-        this.kernel = kernel;
-        this.stride = stride;
-        this.padding = padding;
+        super(kernel, stride, padding);
     }
 
     /** Non-overlapping k×k windows. */
@@ -35,50 +23,20 @@ public final class AvgPool2d extends Module {
         this(kernel, kernel, 0);
     }
 
-    private PoolShape poolShape(int[] s) {
-        if (s.length != 4) throw shapeError(this, s, "[N, C, H, W]");
-        if (s[2] + 2 * padding < kernel || s[3] + 2 * padding < kernel) {
-            throw shapeError(this, s, "H and W of at least " + (kernel - 2 * padding));
-        }
-        return PoolShape.of(s[0], s[1], s[2], s[3], kernel, stride, padding);
-    }
-
     @Override
-    public int[] outputShape(int[] s) {
-        PoolShape p = poolShape(s);
-        return new int[]{s[0], s[1], p.outHeight(), p.outWidth()};
-    }
+    String name() { return "AvgPool2d"; }
 
     /** k·k adds (the last one a multiply by 1/k²) per output. */
     @Override
-    public long flops(int[] s) {
-        PoolShape p = poolShape(s);
-        return (long) p.outputSize() * (kernel * kernel);
-    }
+    long flopsPerOutput() { return (long) kernel * kernel; }
 
     @Override
-    public Tensor forward(Tensor x) {
-        if (inShape == null || !x.hasShape(inShape)) {
-            pool = poolShape(x.shape());
-            inShape = x.shape();
-            outShape = outputShape(inShape);
-            y = Buffers.resize(y, outShape);
-        }
+    void forwardKernel(PoolShape pool, Tensor x, Tensor y) {
         Kernels.pooling().avgForward(pool, x.data(), x.offset(), y.data(), y.offset());
-        return y;
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
-        Buffers.requireGradShape(this, dy, outShape);
-        if (!inputGradNeeded()) return null;
-        dx = Buffers.resize(dx, inShape);
+    void backwardKernel(PoolShape pool, Tensor dy, Tensor dx) {
         Kernels.pooling().avgBackward(pool, dy.data(), dy.offset(), dx.data(), dx.offset());
-        return dx;
-    }
-
-    @Override
-    public String describe() {
-        return "AvgPool2d(" + kernel + "x" + kernel + ", stride " + stride + (padding > 0 ? ", pad " + padding : "") + ")";
     }
 }

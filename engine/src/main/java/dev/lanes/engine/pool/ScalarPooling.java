@@ -11,25 +11,30 @@ public final class ScalarPooling implements PoolingKernels {
         PoolChecks.argmax("maxForward", s, argmax);
         int h = s.inHeight(), w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth();
         for (int plane = 0; plane < s.batch() * s.channels(); plane++) {
-            int in = xOff + plane * h * w, o = plane * oh * ow;
-            for (int i = 0; i < oh; i++) {
-                int h0 = i * s.strideH() - s.padH();
-                for (int j = 0; j < ow; j++) {
-                    int w0 = j * s.strideW() - s.padW();
-                    float best = Float.NEGATIVE_INFINITY;
-                    int where = -1;
-                    for (int r = Math.max(h0, 0); r < Math.min(h0 + s.kernelH(), h); r++) {
-                        for (int q = Math.max(w0, 0); q < Math.min(w0 + s.kernelW(), w); q++) {
-                            float v = x[in + r * w + q];
-                            if (where < 0 || v > best || Float.isNaN(v)) {
-                                best = v;
-                                where = r * w + q;
-                            }
+            maxPlane(s, x, xOff + plane * h * w, y, yOff, argmax, plane * oh * ow);
+        }
+    }
+
+    /** One plane of max pooling with any geometry; the Vector set uses it for windows it has no fast path for. */
+    static void maxPlane(PoolShape s, float[] x, int in, float[] y, int yOff, int[] argmax, int o) {
+        int h = s.inHeight(), w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth();
+        for (int i = 0; i < oh; i++) {
+            int h0 = i * s.strideH() - s.padH(), rEnd = Math.min(h0 + s.kernelH(), h);
+            for (int j = 0; j < ow; j++) {
+                int w0 = j * s.strideW() - s.padW(), qEnd = Math.min(w0 + s.kernelW(), w);
+                float best = Float.NEGATIVE_INFINITY;
+                int where = -1;
+                for (int r = Math.max(h0, 0); r < rEnd; r++) {
+                    for (int q = Math.max(w0, 0); q < qEnd; q++) {
+                        float v = x[in + r * w + q];
+                        if (where < 0 || v > best || Float.isNaN(v)) {
+                            best = v;
+                            where = r * w + q;
                         }
                     }
-                    y[yOff + o + i * ow + j] = best;
-                    argmax[o + i * ow + j] = where;
                 }
+                y[yOff + o + i * ow + j] = best;
+                argmax[o + i * ow + j] = where;
             }
         }
     }

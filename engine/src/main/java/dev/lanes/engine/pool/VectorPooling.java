@@ -77,7 +77,7 @@ public final class VectorPooling implements PoolingKernels {
                     && s.padH() == 0 && s.padW() == 0;
             for (int plane = from; plane < to; plane++) {
                 if (fast) max2x2(s, x, xOff + plane * hw, y, yOff, argmax, plane * s.outHeight() * s.outWidth());
-                else maxWindow(s, x, xOff + plane * hw, y, yOff, argmax, plane * s.outHeight() * s.outWidth());
+                else ScalarPooling.maxPlane(s, x, xOff + plane * hw, y, yOff, argmax, plane * s.outHeight() * s.outWidth());
             }
         }
 
@@ -218,30 +218,6 @@ public final class VectorPooling implements PoolingKernels {
     private static int pick(float[] x, int in, int candidate, int where) {
         float v = x[in + candidate];
         return v > x[in + where] || Float.isNaN(v) ? candidate : where;
-    }
-
-    /** One plane of max pooling with any geometry, as the reference does it. */
-    private static void maxWindow(PoolShape s, float[] x, int in, float[] y, int yOff, int[] argmax, int o) {
-        int h = s.inHeight(), w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth();
-        for (int i = 0; i < oh; i++) {
-            int h0 = i * s.strideH() - s.padH(), rEnd = Math.min(h0 + s.kernelH(), h);
-            for (int j = 0; j < ow; j++) {
-                int w0 = j * s.strideW() - s.padW(), qEnd = Math.min(w0 + s.kernelW(), w);
-                float best = Float.NEGATIVE_INFINITY;
-                int where = -1;
-                for (int r = Math.max(h0, 0); r < rEnd; r++) {
-                    for (int q = Math.max(w0, 0); q < qEnd; q++) {
-                        float v = x[in + r * w + q];
-                        if (where < 0 || v > best || Float.isNaN(v)) {
-                            best = v;
-                            where = r * w + q;
-                        }
-                    }
-                }
-                y[yOff + o + i * ow + j] = best;
-                argmax[o + i * ow + j] = where;
-            }
-        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.lanes.engine.gemm;
 import static dev.lanes.engine.gemm.VectorMicroKernel.MR;
 import static dev.lanes.engine.gemm.VectorMicroKernel.NR;
 
+import dev.lanes.engine.LoopTask;
 import dev.lanes.engine.Parallel;
 import dev.lanes.engine.Workspace;
 
@@ -15,7 +16,7 @@ import dev.lanes.engine.Workspace;
  * <p>Threads split C by columns (or by rows when C is too narrow); k is never split, and block boundaries in
  * k depend only on k, so every element of C is the same sum in the same order whatever the thread count:
  * results are bit-identical across runs and thread counts. Packing goes to per-thread {@link Workspace}
- * buffers, so a repeated call allocates nothing but its lambda.
+ * buffers and parallel loops are reusable per-thread {@link LoopTask}s, so a repeated call allocates nothing.
  */
 public final class VectorGemm implements Gemm {
     /**
@@ -34,6 +35,7 @@ public final class VectorGemm implements Gemm {
     static final long SMALL = 32L * 32 * 32;
     /** Minimum multiply-adds per parallel chunk, so waking a worker is worth it. */
     private static final long GRAIN_FLOPS = 1L << 20;
+    private static final LoopTask.PerThread<Task> TASKS = new LoopTask.PerThread<>(Task::new);
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
@@ -55,12 +57,21 @@ public final class VectorGemm implements Gemm {
         int threads = Parallel.threads();
         if (colStrips >= 2 * threads || colStrips >= rowStrips) {
             int grain = (int) Math.max(1, GRAIN_FLOPS / ((long) m * k * NR));
-            Parallel.forRange(colStrips, grain, (chunk, s0, s1) -> blocked(transA, transB, 0, m, s0 * NR,
-                    Math.min(n, s1 * NR), k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+            if (Parallel.chunks(colStrips, grain) == 1) {
+                // One chunk: what forRange would run inline, without taking a task.
+                blocked(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else {
+                TASKS.acquire().set(Task.COLUMNS, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                        beta, c, cOff, ldc).forRange(colStrips, grain);
+            }
         } else {
             int grain = (int) Math.max(1, GRAIN_FLOPS / ((long) n * k * MR));
-            Parallel.forRange(rowStrips, grain, (chunk, s0, s1) -> blocked(transA, transB, s0 * MR,
-                    Math.min(m, s1 * MR), 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+            if (Parallel.chunks(rowStrips, grain) == 1) {
+                blocked(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else {
+                TASKS.acquire().set(Task.ROWS, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                        beta, c, cOff, ldc).forRange(rowStrips, grain);
+            }
         }
     }
 
@@ -70,14 +81,70 @@ public final class VectorGemm implements Gemm {
                                  float beta, float[] c, int cOff, int ldc, long work) {
         int unit = VectorMicroKernel.L, units = (n + unit - 1) / unit;
         int grain = work < SMALL ? units : (int) Math.max(1, GRAIN_FLOPS / ((long) m * k * unit));
-        Parallel.forRange(units, grain, (chunk, u0, u1) -> {
-            int j0 = u0 * unit, j1 = Math.min(n, u1 * unit);
-            if (transB) {
-                GemmSmall.rowDots(m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            } else {
-                GemmSmall.rowsTimesB(transA, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        if (Parallel.chunks(units, grain) == 1) {
+            unpackedColumns(transA, transB, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            TASKS.acquire().set(Task.UNPACKED, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc).forRange(units, grain);
+        }
+    }
+
+    /** Columns [j0, j1) of C by the unpacked path for the storage orders. */
+    private static void unpackedColumns(boolean transA, boolean transB, int m, int j0, int j1, int k, float alpha,
+                                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                        float beta, float[] c, int cOff, int ldc) {
+        if (transB) {
+            GemmSmall.rowDots(m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            GemmSmall.rowsTimesB(transA, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /**
+     * The arguments of one parallel call, reused so that dispatch allocates nothing (see {@link LoopTask}).
+     * {@link #run} copies the fields into locals and hands them to the static kernels as plain parameters:
+     * no vector loop reads its operands from this object's fields.
+     */
+    private static final class Task extends LoopTask {
+        /** Chunks are NR-wide column strips, MR-high row strips, or L-wide columns of the unpacked path. */
+        static final int COLUMNS = 0, ROWS = 1, UNPACKED = 2;
+        private int op, m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
+        private boolean transA, transB;
+        private float alpha, beta;
+        private float[] a, b, c;
+
+        Task set(int op, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            this.op = op; this.transA = transA; this.transB = transB; this.m = m; this.n = n; this.k = k;
+            this.alpha = alpha; this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff;
+            this.ldb = ldb; this.beta = beta; this.c = c; this.cOff = cOff; this.ldc = ldc;
+            return this;
+        }
+
+        @Override
+        public void run(int chunk, int s0, int s1) {
+            boolean tA = transA, tB = transB;
+            int m = this.m, n = this.n, k = this.k, aOff = this.aOff, lda = this.lda, bOff = this.bOff;
+            int ldb = this.ldb, cOff = this.cOff, ldc = this.ldc;
+            float alpha = this.alpha, beta = this.beta;
+            float[] a = this.a, b = this.b, c = this.c;
+            switch (op) {
+                case COLUMNS -> blocked(tA, tB, 0, m, s0 * NR, Math.min(n, s1 * NR), k, alpha,
+                        a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                case ROWS -> blocked(tA, tB, s0 * MR, Math.min(m, s1 * MR), 0, n, k, alpha,
+                        a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                default -> {
+                    int unit = VectorMicroKernel.L;
+                    unpackedColumns(tA, tB, m, s0 * unit, Math.min(n, s1 * unit), k, alpha,
+                            a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                }
             }
-        });
+        }
+
+        @Override
+        protected void clear() {
+            a = b = c = null;
+        }
     }
 
     /** C[i0, i1) × [j0, j1) on the calling thread, with its own packing buffers. */

@@ -12,14 +12,16 @@ import org.junit.jupiter.api.Test;
  * Worker threads are not counted here; {@code StepBench -prof gc} counts them.
  */
 class StepAllocationTest {
-    // enough for C2 to compile the step: before that, interpreted and C1 code allocates what C2 removes
-    private static final int WARMUP = 300, STEPS = 20;
+    // C2 must have compiled the step: interpreted and C1 code allocates what C2's escape analysis removes.
+    // On a loaded machine compilation finishes late, so the test measures several windows and keeps the best.
+    private static final int WARMUP = 150, STEPS = 20, WINDOWS = 15;
     /**
-     * What remains is GEMM's: its argument check builds a message string on every call and its parallel loops
-     * are capturing lambdas (about 25 KB per small-cnn step in all; before the rest was fixed, 41 KB). Everything else allocates nothing;
-     * lower this to 1 KiB once GEMM allocates nothing either.
+     * Measured 0 bytes per step (GEMM was the last to allocate: its argument check built a message string on every
+     * call and its parallel loops were capturing lambdas, about 25 KB per step; before the rest was fixed, 41 KB).
+     * The bound leaves room for a stray JIT event (a recompilation or deoptimization in the measured window) but
+     * fails as soon as one allocation per kernel call creeps back in (~260 GEMM calls alone per step).
      */
-    private static final long BOUND_PER_STEP = 28 * 1024;
+    private static final long BOUND_PER_STEP = 1024;
 
     @Test
     void smallCnnStepAllocatesAlmostNothing() {
@@ -30,12 +32,16 @@ class StepAllocationTest {
             for (int i = 0; i < WARMUP; i++) step.run();
             var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long id = Thread.currentThread().threadId();
-            long before = mx.getThreadAllocatedBytes(id);
+            long best = Long.MAX_VALUE;
             float sink = 0;
-            for (int i = 0; i < STEPS; i++) sink += step.run();
-            long perStep = (mx.getThreadAllocatedBytes(id) - before) / STEPS;
+            for (int w = 0; w < WINDOWS && best >= BOUND_PER_STEP; w++) {
+                long before = mx.getThreadAllocatedBytes(id);
+                for (int i = 0; i < STEPS; i++) sink += step.run();
+                best = Math.min(best, (mx.getThreadAllocatedBytes(id) - before) / STEPS);
+            }
             assertTrue(Float.isFinite(sink), "loss became " + sink);
-            assertTrue(perStep < BOUND_PER_STEP, "a steady-state small-cnn step allocated " + perStep + " bytes (bound " + BOUND_PER_STEP + ")");
+            assertTrue(best < BOUND_PER_STEP, "a steady-state small-cnn step allocated " + best + " bytes in the best of "
+                    + WINDOWS + " windows (bound " + BOUND_PER_STEP + ")");
         } finally {
             Parallel.setThreads(previous);
         }

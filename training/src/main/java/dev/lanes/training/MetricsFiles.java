@@ -21,12 +21,19 @@ public final class MetricsFiles implements TrainingListener {
     public static final String CSV_HEADER = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,train_seconds,eval_seconds,images_per_second,train_gflops";
     private final Path dir;
     private final String title;
+    private final String evalName;
     private final Map<String, Object> runInfo;
 
     /** @param runInfo configuration written at the top of metrics.json (model, optimizer, seed...) */
     public MetricsFiles(Path dir, String title, Map<String, Object> runInfo) {
+        this(dir, title, "validation", runInfo);
+    }
+
+    /** @param evalName what the per-epoch evaluation runs on ("validation" or "test"), for the chart's legend */
+    public MetricsFiles(Path dir, String title, String evalName, Map<String, Object> runInfo) {
         this.dir = dir;
         this.title = title;
+        this.evalName = evalName;
         this.runInfo = runInfo;
     }
 
@@ -39,7 +46,7 @@ public final class MetricsFiles implements TrainingListener {
     public void onRunEnd(TrainingResult result) {
         write(result.history());
         try {
-            atomicWrite(dir.resolve("chart.svg"), SvgChart.render(title, result.history()));
+            atomicWrite(dir.resolve("chart.svg"), SvgChart.render(title, evalName, result.history()));
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + dir.resolve("chart.svg"), e);
         }

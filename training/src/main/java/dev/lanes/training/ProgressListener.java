@@ -17,10 +17,18 @@ public final class ProgressListener implements TrainingListener {
     private int samplesPerEpoch;
     private long lastDraw;
 
+    private final String evalName;
+
     /** @param terminal whether {@code out} is an interactive terminal (the CLI passes {@code System.console() != null}) */
     public ProgressListener(PrintStream out, boolean terminal) {
+        this(out, terminal, "val");
+    }
+
+    /** @param evalName the label of the per-epoch evaluation in each line ("val" or "test") */
+    public ProgressListener(PrintStream out, boolean terminal, String evalName) {
         this.out = out;
         this.terminal = terminal;
+        this.evalName = evalName;
     }
 
     @Override
@@ -51,7 +59,7 @@ public final class ProgressListener implements TrainingListener {
     public void onEpochEnd(EpochMetrics m, Trainer trainer) {
         if (terminal) out.print("\r\033[2K"); // clear the bar line
         String val = m.validation() == null ? ""
-                : String.format(Locale.ROOT, "  val loss %.4f acc %.2f%%", m.valLoss(), m.valAccuracy() * 100);
+                : String.format(Locale.ROOT, "  %s loss %.4f acc %.2f%%", evalName, m.valLoss(), m.valAccuracy() * 100);
         out.println(String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.2f%%%s  lr %.2e  %.1f s  %.0f img/s  %.2f GFLOPS",
                 m.epoch(), lastEpoch, m.trainLoss(), m.trainAccuracy() * 100, val, m.learningRate(), m.trainSeconds(),
                 m.imagesPerSecond(), m.gflops()));

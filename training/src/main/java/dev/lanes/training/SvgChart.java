@@ -23,6 +23,11 @@ public final class SvgChart {
 
     /** Loss and accuracy panels for the given history. */
     public static String render(String title, List<EpochMetrics> history) {
+        return render(title, "validation", history);
+    }
+
+    /** @param evalName what the per-epoch evaluation ran on ("validation" or "test"), for the legend */
+    public static String render(String title, String evalName, List<EpochMetrics> history) {
         int n = history.size();
         double[] tl = new double[n], vl = new double[n], ta = new double[n], va = new double[n];
         for (int i = 0; i < n; i++) {
@@ -40,8 +45,8 @@ public final class SvgChart {
         sb.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
                 width / 2, escape(title)));
-        panel(sb, 0, 30, "loss", List.of(new Series("train", "#1f77b4", tl), new Series("validation", "#d62728", vl)));
-        panel(sb, PANEL_W, 30, "accuracy (%)", List.of(new Series("train", "#1f77b4", ta), new Series("validation", "#d62728", va)));
+        panel(sb, 0, 30, "loss", List.of(new Series("train", "#1f77b4", tl), new Series(evalName, "#d62728", vl)));
+        panel(sb, PANEL_W, 30, "accuracy (%)", List.of(new Series("train", "#1f77b4", ta), new Series(evalName, "#d62728", va)));
         sb.append("</svg>\n");
         return sb.toString();
     }

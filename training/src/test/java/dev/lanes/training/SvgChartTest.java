@@ -39,6 +39,9 @@ class SvgChartTest {
         String points = ((Element) lines.item(0)).getAttribute("points");
         assertEquals(12, points.trim().split("\\s+").length);
         assertTrue(d.getDocumentElement().getTextContent().contains("lenet5 <on> \"mnist\" & co"), "title escaped and kept");
+        assertTrue(root.getTextContent().contains("validation"), "default legend");
+        String test = parse(SvgChart.render("t", "test", h)).getDocumentElement().getTextContent();
+        assertTrue(test.contains("test") && !test.contains("validation"), "the legend names the split evaluated: " + test);
     }
 
     @Test

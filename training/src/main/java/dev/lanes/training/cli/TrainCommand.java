@@ -142,8 +142,8 @@ final class TrainCommand {
                     .seed(seed)
                     .schedule(CosineLr.perIteration((float) lr, 0f, epochs))
                     .earlyStopping(Trainer.Monitor.VAL_ACCURACY, patience, 0)
-                    .listener(new ProgressListener(log, System.console() != null))
-                    .listener(new MetricsFiles(outDir, model + " on " + dataDir.getFileName(), runInfo))
+                    .listener(new ProgressListener(log, System.console() != null, validation > 0 ? "val" : "test"))
+                    .listener(new MetricsFiles(outDir, model + " on " + dataDir.getFileName(), validation > 0 ? "validation" : "test", runInfo))
                     .listener(new CheckpointListener(checkpoints, config, 2))
                     .build();
             if (resume) {

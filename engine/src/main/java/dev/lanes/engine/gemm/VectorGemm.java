@@ -8,12 +8,17 @@ import dev.lanes.engine.Parallel;
 import dev.lanes.engine.Workspace;
 
 /**
- * BLIS-style SGEMM on the Vector API. Loops, outermost first: column blocks of NC (B block packed), k blocks
- * of KC, row blocks of MC (A block packed, alpha folded in), then NR-wide B strips and MR-high A strips fed
- * to {@link VectorMicroKernel}. A B strip (KC×NR, 20 KB on AVX2) stays in L1 while the MC×KC block of A
- * (160 KB) streams from L2.
+ * Blocked SGEMM on the Vector API. Loops, outermost first: row blocks of up to MAX_ROWS, k blocks of KC
+ * (all rows of the block of op(A) packed once, alpha folded in), column blocks of NC (a KC×NC B panel packed, 256-320 KB: stays in L2),
+ * then MR-high A strips and, inside, NR-wide B strips fed to {@link VectorMicroKernel}. The A strip (KC×MR,
+ * 5 KB) stays in L1, B strips stream from L2, and consecutive tiles walk along the same MR rows of C.
+ * Measured on n = 1024 (2-core EPYC, alternating JVM runs, 10 each): mean 82 vs 80 GFLOPS on 1 thread
+ * and 160 vs 154 on 2, against the BLIS order (B strip in L1, MC×KC A block in L2, 1 MB B panel in L3).
+ * That order varied from run to run (74-88 GFLOPS on 1 thread); this one stays within 81-84, but its best
+ * runs are lower (about 85 against 88).
  *
- * <p>Threads split C by columns (or by rows when C is too narrow); k is never split, and block boundaries in
+ * <p>Threads split C by rows when each gets at least {@link #MC} of them (each packs only its rows of A and
+ * its own B panels), otherwise by columns (or by rows when C is too narrow); k is never split, and block boundaries in
  * k depend only on k, so every element of C is the same sum in the same order whatever the thread count:
  * results are bit-identical across runs and thread counts. Packing goes to per-thread {@link Workspace}
  * buffers and parallel loops are reusable per-thread {@link LoopTask}s, so a repeated call allocates nothing.
@@ -24,10 +29,12 @@ public final class VectorGemm implements Gemm {
      * columns) is one block: measured 73 vs 69 GFLOPS on 64×196×288, unchanged at 1024.
      */
     static final int KC = 320;
-    /** Rows of A packed at once: an MC×KC block fits L2. */
+    /** Minimum rows of C per thread for the row split of large products. */
     static final int MC = 128;
-    /** Columns of B packed at once. */
-    static final int NC = 4096;
+    /** Most rows of A packed at once (a 2.5 MB panel at most), bounding the buffer for tall products. */
+    static final int MAX_ROWS = 2048;
+    /** Columns of B packed at once: a KC×NC panel fits L2. */
+    static final int NC = 256;
     /**
      * Below this many multiply-adds (or with m < MR) the unpacked {@link GemmSmall} paths win: packing would
      * cost as much as the product. (TT has no unpacked path and always packs.)
@@ -55,7 +62,11 @@ public final class VectorGemm implements Gemm {
         }
         int colStrips = (n + NR - 1) / NR, rowStrips = (m + MR - 1) / MR;
         int threads = Parallel.threads();
-        if (colStrips >= 2 * threads || colStrips >= rowStrips) {
+        if (threads > 1 && rowStrips >= threads * (MC / MR) && colStrips >= 2 * threads) {
+            // Large C: whole row blocks per thread, so no thread packs another's rows of A.
+            TASKS.acquire().set(Task.ROWS, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc).forRange(rowStrips, MC / MR);
+        } else if (colStrips >= 2 * threads || colStrips >= rowStrips) {
             int grain = (int) Math.max(1, GRAIN_FLOPS / ((long) m * k * NR));
             if (Parallel.chunks(colStrips, grain) == 1) {
                 // One chunk: what forRange would run inline, without taking a task.
@@ -153,35 +164,34 @@ public final class VectorGemm implements Gemm {
                                 float beta, float[] c, int cOff, int ldc) {
         // Even block sizes (k=700 -> 3×234, not 320+320+60); kc depends on k alone, for reproducibility.
         int kc = evenBlock(k, KC, 1);
-        int mc = evenBlock(i1 - i0, MC, MR);
         int nc = evenBlock(j1 - j0, NC, NR);
+        int mc = evenBlock(i1 - i0, MAX_ROWS, MR), aSize = kc * mc;
         float[] bPack = Workspace.floats(Workspace.GEMM_B, kc * roundUp(nc, NR));
-        int aSize = kc * roundUp(mc, MR);
         // The A buffer's tail holds the scratch tile for partial edge tiles.
         float[] aPack = Workspace.floats(Workspace.GEMM_A, aSize + MR * NR);
-        for (int jc = j0; jc < j1; jc += nc) {
-            int ncb = Math.min(nc, j1 - jc);
+        for (int ic = i0; ic < i1; ic += mc) {
+            int mcb = Math.min(mc, i1 - ic);
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
                 // The first k block applies beta; later ones accumulate onto what it wrote.
                 float betaBlock = pc == 0 ? beta : 1f;
-                GemmPacking.packB(transB, b, bOff, ldb, pc, kcb, jc, ncb, bPack);
-                for (int ic = i0; ic < i1; ic += mc) {
-                    int mcb = Math.min(mc, i1 - ic);
-                    GemmPacking.packA(transA, alpha, a, aOff, lda, ic, mcb, pc, kcb, aPack);
+                GemmPacking.packA(transA, alpha, a, aOff, lda, ic, mcb, pc, kcb, aPack);
+                for (int jc = j0; jc < j1; jc += nc) {
+                    int ncb = Math.min(nc, j1 - jc);
+                    GemmPacking.packB(transB, b, bOff, ldb, pc, kcb, jc, ncb, bPack);
                     macroKernel(kcb, mcb, ncb, aPack, bPack, betaBlock, c, cOff + ic * ldc + jc, ldc, aSize);
                 }
             }
         }
     }
 
-    /** All tiles of one packed mc×kc A block times one packed kc×nc B block. */
-    private static void macroKernel(int kc, int mc, int nc, float[] aPack, float[] bPack, float beta,
+    /** All tiles of the packed m×kc A panel times one packed kc×nc B panel, row strips outermost. */
+    private static void macroKernel(int kc, int m, int nc, float[] aPack, float[] bPack, float beta,
                                     float[] c, int cOff, int ldc, int scratch) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int cols = Math.min(NR, nc - jr), bo = jr * kc;
-            for (int ir = 0; ir < mc; ir += MR) {
-                int rows = Math.min(MR, mc - ir), ao = ir * kc, co = cOff + ir * ldc + jr;
+        for (int ir = 0; ir < m; ir += MR) {
+            int rows = Math.min(MR, m - ir), ao = ir * kc;
+            for (int jr = 0; jr < nc; jr += NR) {
+                int cols = Math.min(NR, nc - jr), bo = jr * kc, co = cOff + ir * ldc + jr;
                 if (rows == MR && cols == NR) {
                     VectorMicroKernel.tile(kc, aPack, ao, bPack, bo, beta, c, co, ldc);
                 } else {

@@ -5,7 +5,6 @@ import dev.lanes.engine.Parallel;
 import dev.lanes.engine.activation.ActivationKernels;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * x is half negative, so the max and the backward mask are not trivially predictable.
  *
- * <pre>java -jar jmh/target-jmh2/benchmarks.jar ActivationBench -f 1 -wi 2 -i 3 -w 1 -r 1</pre>
+ * <pre>java -jar jmh/target/benchmarks.jar ActivationBench -f 1 -wi 2 -i 3 -w 1 -r 1</pre>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -48,12 +47,6 @@ public class ActivationBench {
     private int previousThreads;
     private float[] x, y, dy, dx, bias;
 
-    /** Billions of bytes moved (see the byte model above), reported as a rate per second: GB/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Bytes {
-        public double gb;
-    }
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -75,21 +68,21 @@ public class ActivationBench {
     }
 
     @Benchmark
-    public float[] reluForward(Bytes bytes) {
+    public float[] reluForward(Counters.Bytes bytes) {
         act.reluForward(x, 0, y, 0, SIZE);
         bytes.gb += 2 * 4e-9 * SIZE;
         return y;
     }
 
     @Benchmark
-    public float[] reluBackward(Bytes bytes) {
+    public float[] reluBackward(Counters.Bytes bytes) {
         act.reluBackward(y, 0, dy, 0, dx, 0, SIZE);
         bytes.gb += 3 * 4e-9 * SIZE;
         return dx;
     }
 
     @Benchmark
-    public float[] biasReluForward(Bytes bytes) {
+    public float[] biasReluForward(Counters.Bytes bytes) {
         act.biasReluForward(N, C, HW, x, 0, bias, y, 0);
         bytes.gb += 2 * 4e-9 * SIZE;
         return y;

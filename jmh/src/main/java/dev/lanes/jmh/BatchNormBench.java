@@ -6,7 +6,6 @@ import dev.lanes.engine.norm.BatchNormKernels;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * A second pass may hit cache, so this is bytes requested by the kernel, not DRAM traffic.
  *
- * <pre>java -jar jmh/target-jmh2/benchmarks.jar BatchNormBench -f 1 -wi 2 -i 3 -w 1 -r 1</pre>
+ * <pre>java -jar jmh/target/benchmarks.jar BatchNormBench -f 1 -wi 2 -i 3 -w 1 -r 1</pre>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -55,12 +54,6 @@ public class BatchNormBench {
     private float[] x, y, dy, dx, gamma, beta, runningMean, runningVar, saveMean, saveInvStd, dgamma, dbeta;
     private double elementBytes; // 4 · n·c·hw, in GB
 
-    /** Billions of bytes moved (see the byte model above), reported as a rate per second: GB/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Bytes {
-        public double gb;
-    }
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -110,21 +103,21 @@ public class BatchNormBench {
     }
 
     @Benchmark
-    public float[] forwardTraining(Bytes bytes) {
+    public float[] forwardTraining(Counters.Bytes bytes) {
         bn.forwardTraining(n, c, hw, x, 0, gamma, beta, EPS, MOMENTUM, runningMean, runningVar, saveMean, saveInvStd, y, 0);
         bytes.gb += 3 * elementBytes;
         return y;
     }
 
     @Benchmark
-    public float[] backward(Bytes bytes) {
+    public float[] backward(Counters.Bytes bytes) {
         bn.backward(n, c, hw, x, 0, dy, 0, gamma, saveMean, saveInvStd, dx, 0, dgamma, dbeta);
         bytes.gb += 5 * elementBytes;
         return dx;
     }
 
     @Benchmark
-    public float[] forwardInference(Bytes bytes) {
+    public float[] forwardInference(Counters.Bytes bytes) {
         bn.forwardInference(n, c, hw, x, 0, gamma, beta, runningMean, runningVar, EPS, y, 0);
         bytes.gb += 2 * elementBytes;
         return y;

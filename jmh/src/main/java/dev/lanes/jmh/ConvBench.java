@@ -9,7 +9,6 @@ import dev.lanes.engine.conv.VectorColumnOps;
 import dev.lanes.engine.gemm.VectorGemm;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * second (ms per call = 1000 / score); the secondary {@code gflop} counter is GFLOPS, counting 2·MACs of
  * the forward pass for every direction (each direction does the same number of multiply-adds).
  *
- * <pre>java -jar jmh/target-conv/benchmarks.jar ConvBench -f 1 -wi 2 -i 3</pre>
+ * <pre>java -jar jmh/target/benchmarks.jar ConvBench -f 1 -wi 2 -i 3</pre>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -53,12 +52,6 @@ public class ConvBench {
     private ConvKernels conv;
     private float[] x, w, bias, y, dy, dx, dw, dbias;
 
-    /** GFLOPS, as an operations counter (JMH reports it per second). */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflop;
-    }
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -97,21 +90,21 @@ public class ConvBench {
     }
 
     @Benchmark
-    public float[] forward(Flops flops) {
+    public float[] forward(Counters.Flops flops) {
         conv.forward(shape, x, 0, w, 0, bias, y, 0);
         flops.gflop += shape.forwardFlops() * 1e-9;
         return y;
     }
 
     @Benchmark
-    public float[] backwardData(Flops flops) {
+    public float[] backwardData(Counters.Flops flops) {
         conv.backwardData(shape, dy, 0, w, 0, dx, 0);
         flops.gflop += shape.forwardFlops() * 1e-9;
         return dx;
     }
 
     @Benchmark
-    public float[] backwardWeights(Flops flops) {
+    public float[] backwardWeights(Counters.Flops flops) {
         conv.backwardWeights(shape, x, 0, dy, 0, dw, 0, dbias);
         flops.gflop += shape.forwardFlops() * 1e-9;
         return dw;

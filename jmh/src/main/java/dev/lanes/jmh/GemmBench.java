@@ -6,7 +6,6 @@ import dev.lanes.engine.gemm.ScalarGemm;
 import dev.lanes.engine.gemm.VectorGemm;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,12 +46,6 @@ public class GemmBench {
     private Gemm gemm;
     private int previousThreads;
 
-    /** Billions of floating-point operations done, reported as a rate per second: GFLOPS. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflop;
-    }
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -79,7 +72,7 @@ public class GemmBench {
     }
 
     @Benchmark
-    public float[] sgemm(Flops counter) {
+    public float[] sgemm(Counters.Flops counter) {
         gemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
         counter.gflop += 2e-9 * n * n * n;
         return c;

@@ -11,7 +11,6 @@ import dev.lanes.nn.layers.MaxPool2d;
 import dev.lanes.nn.layers.ReLU;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * defined FLOPs and add nothing. In this AverageTime mode JMH reports the counter as ms per GFLOP, so
  * GFLOPS = 1000 / that value.
  *
- * <pre>java -jar jmh/target-jmh2/benchmarks.jar LayerBench -f 1 -wi 2 -i 3 -w 1 -r 1 -p threads=1</pre>
+ * <pre>java -jar jmh/target/benchmarks.jar LayerBench -f 1 -wi 2 -i 3 -w 1 -r 1 -p threads=1</pre>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -59,12 +58,6 @@ public class LayerBench {
     private long forwardFlops, backwardFlops;
     private int previousThreads;
 
-    /** Billions of floating-point operations done (see above); JMH reports ms per GFLOP in this mode. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflop;
-    }
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -110,7 +103,7 @@ public class LayerBench {
     }
 
     @Benchmark
-    public Tensor forward(Flops flops) {
+    public Tensor forward(Counters.Flops flops) {
         Tensor y = module.forward(x);
         flops.gflop += forwardFlops * 1e-9;
         return y;
@@ -118,7 +111,7 @@ public class LayerBench {
 
     /** Returns dx, or the first parameter's gradient when dx is skipped (conv1), so the work is never dead. */
     @Benchmark
-    public Object backward(Flops flops) {
+    public Object backward(Counters.Flops flops) {
         Tensor dx = module.backward(dy);
         flops.gflop += backwardFlops * 1e-9;
         return dx != null ? dx : firstGrad;

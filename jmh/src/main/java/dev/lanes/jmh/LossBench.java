@@ -5,7 +5,6 @@ import dev.lanes.engine.Parallel;
 import dev.lanes.engine.loss.LossKernels;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * exp-sum, gradient) but rows stay in L1, and exp dominates, so read GB/s here as a normalised rate, not
  * as memory bandwidth.
  *
- * <pre>java -jar jmh/target-jmh2/benchmarks.jar LossBench -f 1 -wi 2 -i 3 -w 1 -r 1</pre>
+ * <pre>java -jar jmh/target/benchmarks.jar LossBench -f 1 -wi 2 -i 3 -w 1 -r 1</pre>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -50,12 +49,6 @@ public class LossBench {
     private float[] logits, dlogits;
     private int[] labels;
 
-    /** Billions of bytes moved (see the byte model above), reported as a rate per second: GB/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Bytes {
-        public double gb;
-    }
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -80,7 +73,7 @@ public class LossBench {
 
     /** Returns the loss plus one gradient element, so neither result is dead. */
     @Benchmark
-    public float crossEntropy(Bytes bytes) {
+    public float crossEntropy(Counters.Bytes bytes) {
         float l = loss.softmaxCrossEntropy(n, classes, logits, 0, labels, 0, 0f, dlogits, 0);
         bytes.gb += 4e-9 * (2L * n * classes + n);
         return l + dlogits[n * classes - 1];

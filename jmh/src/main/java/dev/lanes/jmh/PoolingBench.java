@@ -6,7 +6,6 @@ import dev.lanes.engine.pool.PoolShape;
 import dev.lanes.engine.pool.PoolingKernels;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>globalAvgForward: read x (n·c·hw) + write y (n·c)</li>
  * </ul>
  *
- * <pre>java -jar jmh/target-jmh2/benchmarks.jar PoolingBench -f 1 -wi 2 -i 3 -w 1 -r 1</pre>
+ * <pre>java -jar jmh/target/benchmarks.jar PoolingBench -f 1 -wi 2 -i 3 -w 1 -r 1</pre>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -53,12 +52,6 @@ public class PoolingBench {
     private float[] x, y, dy, dx, gx, gy;
     private int[] argmax;
 
-    /** Billions of bytes moved (see the byte model above), reported as a rate per second: GB/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Bytes {
-        public double gb;
-    }
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -82,28 +75,28 @@ public class PoolingBench {
     }
 
     @Benchmark
-    public float[] maxForward(Bytes bytes) {
+    public float[] maxForward(Counters.Bytes bytes) {
         pool.maxForward(WINDOW, x, 0, y, 0, argmax);
         bytes.gb += 4e-9 * (WINDOW.inputSize() + 2L * WINDOW.outputSize());
         return y;
     }
 
     @Benchmark
-    public float[] maxBackward(Bytes bytes) {
+    public float[] maxBackward(Counters.Bytes bytes) {
         pool.maxBackward(WINDOW, dy, 0, argmax, dx, 0);
         bytes.gb += 4e-9 * (WINDOW.inputSize() + 2L * WINDOW.outputSize());
         return dx;
     }
 
     @Benchmark
-    public float[] avgForward(Bytes bytes) {
+    public float[] avgForward(Counters.Bytes bytes) {
         pool.avgForward(WINDOW, x, 0, y, 0);
         bytes.gb += 4e-9 * (WINDOW.inputSize() + (long) WINDOW.outputSize());
         return y;
     }
 
     @Benchmark
-    public float[] globalAvgForward(Bytes bytes) {
+    public float[] globalAvgForward(Counters.Bytes bytes) {
         pool.globalAvgForward(GN, GC, GHW, gx, 0, gy, 0);
         bytes.gb += 4e-9 * ((long) GN * GC * GHW + GN * GC);
         return gy;

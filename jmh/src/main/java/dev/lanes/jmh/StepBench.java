@@ -3,7 +3,6 @@ package dev.lanes.jmh;
 import dev.lanes.engine.Parallel;
 import dev.lanes.training.bench.StepBenchmark;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * AverageTime mode JMH reports it as ms per GFLOP, so GFLOPS = 1000 / that value. MNIST models take 1×28×28 inputs, the others 3×32×32. With {@code -prof gc},
  * {@code gc.alloc.rate.norm} is the bytes allocated per step by all threads (the goal is ≈ 0).
  *
- * <pre>java -jar jmh/target-jmh/benchmarks.jar StepBench -p model=small-cnn -p threads=1 -f 1 -wi 3 -i 3</pre>
+ * <pre>java -jar jmh/target/benchmarks.jar StepBench -p model=small-cnn -p threads=1 -f 1 -wi 3 -i 3</pre>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -46,12 +45,6 @@ public class StepBench {
     private StepBenchmark.Step step;
     private int previousThreads;
 
-    /** Billions of floating-point operations done, reported as a rate per second: GFLOPS. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflop;
-    }
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -66,7 +59,7 @@ public class StepBench {
     }
 
     @Benchmark
-    public float step(Flops flops) {
+    public float step(Counters.Flops flops) {
         float loss = step.run();
         flops.gflop += step.flops * 1e-9;
         return loss;

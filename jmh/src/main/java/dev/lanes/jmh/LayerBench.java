@@ -4,8 +4,13 @@ import dev.lanes.engine.Parallel;
 import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
 import dev.lanes.nn.Parameter;
+import dev.lanes.nn.layers.AvgPool2d;
+import dev.lanes.nn.layers.BasicBlock;
 import dev.lanes.nn.layers.BatchNorm2d;
 import dev.lanes.nn.layers.Conv2d;
+import dev.lanes.nn.layers.Dropout;
+import dev.lanes.nn.layers.Flatten;
+import dev.lanes.nn.layers.GlobalAvgPool;
 import dev.lanes.nn.layers.Linear;
 import dev.lanes.nn.layers.MaxPool2d;
 import dev.lanes.nn.layers.ReLU;
@@ -28,12 +33,14 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Forward and backward of each small-cnn layer as a {@link Module} (layer code, buffers and checks included,
  * unlike the kernel benchmarks), at batch 64, in training mode, configured as {@code Zoo.smallCnn} builds
- * them (convolutions without bias; conv1 is the first layer, so its backward skips dx, as in training).
+ * them (convolutions without bias; conv1 is the first layer, so its backward skips dx, as in training),
+ * plus the zoo's other layers: AvgPool2d, GlobalAvgPool, Flatten, Dropout and a ResNet BasicBlock 16→32
+ * with stride 2 and a projection shortcut.
  *
  * <p>The primary score is ms per call. The {@code gflop} counter counts {@link Module#flops} of the input
- * shape per forward, and per backward the GEMM work of conv and linear: one forward's worth for dw plus one
- * for dx when dx is computed (the few bias adds are ignored). BatchNorm, ReLU and MaxPool backward have no
- * defined FLOPs and add nothing. In this AverageTime mode JMH reports the counter as ms per GFLOP, so
+ * shape per forward, and per backward the GEMM work of conv, linear and the block: one forward's worth for dw
+ * plus one for dx when dx is computed (the few bias, BN and ReLU operations are ignored). Pooling, BatchNorm,
+ * ReLU, Flatten and Dropout backward have no defined FLOPs and add nothing. In this AverageTime mode JMH reports the counter as ms per GFLOP, so
  * GFLOPS = 1000 / that value.
  *
  * <pre>java -jar jmh/target/benchmarks.jar LayerBench -f 1 -wi 2 -i 3 -w 1 -r 1 -p threads=1</pre>
@@ -45,7 +52,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 @State(Scope.Thread)
 public class LayerBench {
-    @Param({"conv1", "conv2", "bn1", "relu1", "pool1", "fc"})
+    @Param({"conv1", "conv2", "bn1", "relu1", "pool1", "fc", "avgpool", "gap", "flatten", "dropout", "block"})
     public String layer;
 
     @Param({"1", "2"})
@@ -71,6 +78,12 @@ public class LayerBench {
             case "relu1" -> { module = new ReLU(); in = new int[]{BATCH, 32, 28, 28}; }
             case "pool1" -> { module = new MaxPool2d(2); in = new int[]{BATCH, 32, 28, 28}; }
             case "fc" -> { module = new Linear(64 * 7 * 7, 10); in = new int[]{BATCH, 64 * 7 * 7}; }
+            // the other layers of the zoo, on the shapes where resnet20 and the CIFAR-style nets meet them
+            case "avgpool" -> { module = new AvgPool2d(2); in = new int[]{BATCH, 32, 28, 28}; }
+            case "gap" -> { module = new GlobalAvgPool(); in = new int[]{BATCH, 64, 8, 8}; }
+            case "flatten" -> { module = new Flatten(); in = new int[]{BATCH, 64, 7, 7}; }
+            case "dropout" -> { module = new Dropout(0.5f, 42); in = new int[]{BATCH, 64 * 7 * 7}; }
+            case "block" -> { module = new BasicBlock(16, 32, 2); in = new int[]{BATCH, 16, 32, 32}; }
             default -> throw new IllegalArgumentException("unknown layer " + layer);
         }
         if (layer.equals("conv1")) module.setInputGradNeeded(false); // the network's first layer
@@ -79,7 +92,7 @@ public class LayerBench {
         int[] out = module.outputShape(in);
         dy = Tensor.of(BatchNormBench.random(rnd, size(out), -1, 1), out);
         forwardFlops = module.flops(in);
-        boolean gemmLayer = module instanceof Conv2d || module instanceof Linear;
+        boolean gemmLayer = module instanceof Conv2d || module instanceof Linear || module instanceof BasicBlock;
         backwardFlops = gemmLayer ? forwardFlops * (module.inputGradNeeded() ? 2 : 1) : 0;
         firstGrad = module.parameters().isEmpty() ? null : module.parameters().get(0).grad();
         module.forward(x); // backward needs a forward's caches (BN statistics, pool argmax, conv/linear x)

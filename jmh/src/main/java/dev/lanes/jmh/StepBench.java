@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 @State(Scope.Benchmark)
 public class StepBench {
-    @Param({"small-cnn", "lenet5", "resnet8"})
+    @Param({"small-cnn", "lenet5", "resnet8", "resnet20", "vgg11"})
     public String model;
 
     @Param({"1", "2"})

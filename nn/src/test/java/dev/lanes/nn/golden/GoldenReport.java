@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.lanes.engine.Shapes;
 import dev.lanes.engine.Tensor;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,12 +15,19 @@ import java.util.List;
 final class GoldenReport {
     private final String caseName;
     private final float atol, rtol;
+    private final PrintStream out;
     private final List<String> bad = new ArrayList<>();
 
     GoldenReport(String caseName, float atol, float rtol) {
+        this(caseName, atol, rtol, System.out);
+    }
+
+    /** @param out where the per-tensor lines go (the report's own test keeps its deliberate NOT OKs off stdout) */
+    GoldenReport(String caseName, float atol, float rtol, PrintStream out) {
         this.caseName = caseName;
         this.atol = atol;
         this.rtol = rtol;
+        this.out = out;
     }
 
     /** Element-wise |lanes - torch| <= atol + rtol * |torch|; a shape mismatch is NOT OK too. */
@@ -35,7 +43,7 @@ final class GoldenReport {
             line = String.format("%-6s %-12s %-22s max|diff| %.3g", ok ? "OK" : "NOT OK", caseName, name, lanes.maxAbsDiff(t));
             if (!ok) bad.add(line);
         }
-        System.out.println(line);
+        out.println(line);
     }
 
     void check(String name, float lanes, float torch) {

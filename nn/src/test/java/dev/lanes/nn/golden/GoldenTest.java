@@ -168,13 +168,16 @@ class GoldenTest {
 
     @Test
     void reportFailsNamingTheTensorThatDisagrees() {
-        GoldenReport r = new GoldenReport("selftest", ATOL, RTOL); // prints two NOT OK lines on purpose
+        var printed = new java.io.ByteArrayOutputStream();
+        GoldenReport r = new GoldenReport("selftest", ATOL, RTOL, new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
         r.check("fine", Tensor.full(1f, 3), Tensor.full(1f, 3));
         r.check("off", Tensor.full(1f, 3), Tensor.full(1.001f, 3));
         r.check("shape", Tensor.zeros(2), Tensor.zeros(3));
         var e = assertThrows(AssertionFailedError.class, r::finish);
         assertTrue(e.getMessage().contains("2 tensor(s)") && e.getMessage().contains("NOT OK selftest     off")
                 && e.getMessage().contains("shape [2] but PyTorch has [3]") && !e.getMessage().contains("fine"), e.getMessage());
+        String lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(lines.startsWith("OK     selftest     fine") && lines.lines().count() == 3, lines);
     }
 
     private static int[] labels(Tensor t) {

@@ -1,7 +1,7 @@
 package dev.lanes.engine.conv;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import dev.lanes.engine.VectorSums;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -91,21 +91,21 @@ public final class VectorColumnOps implements ColumnOps {
             s03 = x0.fma(y, s03);
             s13 = x1.fma(y, s13);
         }
-        store(c, c0, s00.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b0, q, len), accumulate);
-        store(c, c0 + 1, s01.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b1, q, len), accumulate);
-        store(c, c0 + 2, s02.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b2, q, len), accumulate);
-        store(c, c0 + 3, s03.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b3, q, len), accumulate);
-        store(c, c0 + ldc, s10.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b0, q, len), accumulate);
-        store(c, c0 + ldc + 1, s11.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b1, q, len), accumulate);
-        store(c, c0 + ldc + 2, s12.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b2, q, len), accumulate);
-        store(c, c0 + ldc + 3, s13.reduceLanes(VectorOperators.ADD) + tail(a, a1, b, b3, q, len), accumulate);
+        store(c, c0, VectorSums.sum(s00) + tail(a, a0, b, b0, q, len), accumulate);
+        store(c, c0 + 1, VectorSums.sum(s01) + tail(a, a0, b, b1, q, len), accumulate);
+        store(c, c0 + 2, VectorSums.sum(s02) + tail(a, a0, b, b2, q, len), accumulate);
+        store(c, c0 + 3, VectorSums.sum(s03) + tail(a, a0, b, b3, q, len), accumulate);
+        store(c, c0 + ldc, VectorSums.sum(s10) + tail(a, a1, b, b0, q, len), accumulate);
+        store(c, c0 + ldc + 1, VectorSums.sum(s11) + tail(a, a1, b, b1, q, len), accumulate);
+        store(c, c0 + ldc + 2, VectorSums.sum(s12) + tail(a, a1, b, b2, q, len), accumulate);
+        store(c, c0 + ldc + 3, VectorSums.sum(s13) + tail(a, a1, b, b3, q, len), accumulate);
     }
 
     private static void dot(float[] a, int a0, float[] b, int b0, int len, float[] c, int co, boolean accumulate) {
         FloatVector s = FloatVector.zero(SPECIES);
         int lanes = SPECIES.length(), whole = len - len % lanes, q = 0;
         for (; q < whole; q += lanes) s = FloatVector.fromArray(SPECIES, a, a0 + q).fma(FloatVector.fromArray(SPECIES, b, b0 + q), s);
-        store(c, co, s.reduceLanes(VectorOperators.ADD) + tail(a, a0, b, b0, q, len), accumulate);
+        store(c, co, VectorSums.sum(s) + tail(a, a0, b, b0, q, len), accumulate);
     }
 
     private static float tail(float[] a, int a0, float[] b, int b0, int from, int len) {
@@ -131,7 +131,7 @@ public final class VectorColumnOps implements ColumnOps {
             s0 = s0.add(FloatVector.fromArray(SPECIES, a, off + q));
             q += lanes;
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float sum = VectorSums.sum(s0.add(s1));
         for (; q < len; q++) sum += a[off + q];
         return sum;
     }

@@ -35,6 +35,19 @@ public abstract class Module {
     /** Forward floating-point operations (a multiply-add counts two) for one input of the given shape. */
     public abstract long flops(int[] inputShape);
 
+    /**
+     * The work of one training step on an input of this shape: the forward pass; dx only when
+     * {@code needDx}; parameter gradients only for parameters that train. This default charges each backward
+     * direction as much as the forward (the "3 × forward" rule); layers and composites override it with
+     * their exact counts.
+     */
+    public Flops trainingFlops(int[] inputShape, boolean needDx) {
+        long f = flops(inputShape);
+        boolean trains = false;
+        for (Parameter p : parameters()) trains |= p.trainable();
+        return new Flops(f, needDx ? f : 0, trains ? f : 0);
+    }
+
     /** This module's own parameters, not those of its children. */
     protected List<Parameter> ownParameters() { return List.of(); }
 

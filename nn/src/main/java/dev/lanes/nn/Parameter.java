@@ -23,6 +23,16 @@ public final class Parameter {
         this.grad = Tensor.zeros(shape);
     }
 
+    /** A parameter holding {@code value} (which must own its array from offset 0); its gradient starts at zero. */
+    public Parameter(String name, Tensor value) {
+        if (value.offset() != 0 || value.data().length != value.size()) {
+            throw new IllegalArgumentException("parameter " + name + ": its value must own its array from offset 0");
+        }
+        this.name = name;
+        this.value = value;
+        this.grad = Tensor.zeros(value.shape());
+    }
+
     public String name() { return name; }
 
     public Tensor value() { return value; }

@@ -1,13 +1,16 @@
-/** Lanes training: data readers and loader, trainer, command-line tool, training methods. */
+/**
+ * Lanes training: data readers and loader, trainer, training methods.
+ *
+ * <p>API: {@code dev.lanes.training} and {@code dev.lanes.training.data}. The command-line tool
+ * ({@code dev.lanes.training.cli}, started with {@code -m dev.lanes.training/dev.lanes.training.cli.Lanes}) is
+ * not exported; the training-step benchmark behind {@code lanes bench step} ({@code dev.lanes.training.bench})
+ * is exported only to the JMH benchmarks module.
+ */
+@SuppressWarnings("module") // the qualified export names a module built after this one
 module dev.lanes.training {
     requires transitive dev.lanes.nn;
-    // compile-time only: the tests parse the SVG chart with the JDK's XML parser; nothing at run time needs it
-    requires static java.xml;
-    // compile-time only as well: StepAllocationTest reads the thread's allocated bytes
-    requires static jdk.management;
 
     exports dev.lanes.training;
     exports dev.lanes.training.data;
-    exports dev.lanes.training.cli;
-    exports dev.lanes.training.bench;
+    exports dev.lanes.training.bench to dev.lanes.jmh;
 }

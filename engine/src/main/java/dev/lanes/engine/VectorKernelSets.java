@@ -11,8 +11,9 @@ import dev.lanes.engine.pool.VectorPooling;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Builds the Vector API kernel set. Loaded only by {@link Kernels}, by reflection, after it has seen the
- * {@code jdk.incubator.vector} module in the boot layer: nothing else may reference this class.
+ * Builds the Vector API kernel set. Loaded only by {@link Kernels}, through a method handle, after it has
+ * found the {@code jdk.incubator.vector} module and made the engine read it: nothing else may reference this
+ * class, or a runtime without the module would fail to load it.
  */
 final class VectorKernelSets {
     private VectorKernelSets() {}

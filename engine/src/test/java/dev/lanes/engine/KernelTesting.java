@@ -3,8 +3,11 @@ package dev.lanes.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 
 /** Helpers the kernel property tests share: seeded data, tolerant and exact comparisons, thread switching. */
 public final class KernelTesting {
@@ -45,22 +48,42 @@ public final class KernelTesting {
     }
 
     /**
-     * Runs {@code kernel} (which returns its outputs as one array) twice with 1 and twice with 2 threads,
-     * asserting each pair is bit-identical; returns the 1-thread and 2-thread results. Restores the thread count.
+     * The thread counts every kernel property runs with: 1 and 2, and 3 and 5, odd counts that split chunks
+     * unevenly (the default is every core, and machines with 3, 5 or 6 cores exist). 5 also exceeds the cores
+     * of a small test machine.
+     */
+    public static final int[] THREAD_COUNTS = {1, 2, 3, 5};
+
+    /** {@link #THREAD_COUNTS} as a jqwik arbitrary, for properties that take the thread count as a parameter. */
+    public static Arbitrary<Integer> threadCounts() {
+        return Arbitraries.of(Arrays.stream(THREAD_COUNTS).boxed().toList());
+    }
+
+    /**
+     * Runs {@code kernel} (which returns its outputs as one array) twice with each of {@link #THREAD_COUNTS},
+     * asserting each pair is bit-identical; returns one result per thread count, in that order. Restores the
+     * thread count.
      */
     public static float[][] deterministic(String what, Supplier<float[]> kernel) {
         int before = Parallel.threads();
         try {
-            float[][] out = new float[2][];
-            for (int t = 1; t <= 2; t++) {
-                Parallel.setThreads(t);
+            float[][] out = new float[THREAD_COUNTS.length][];
+            for (int i = 0; i < THREAD_COUNTS.length; i++) {
+                Parallel.setThreads(THREAD_COUNTS[i]);
                 float[] first = kernel.get(), second = kernel.get();
-                assertArrayEquals(first, second, what + ": two runs with " + t + " thread(s) differ");
-                out[t - 1] = first;
+                assertArrayEquals(first, second, what + ": two runs with " + THREAD_COUNTS[i] + " thread(s) differ");
+                out[i] = first;
             }
             return out;
         } finally {
             Parallel.setThreads(before);
+        }
+    }
+
+    /** Asserts that every result of {@link #deterministic} equals {@code expected} to the bit. */
+    public static void assertEachExactly(String what, float[] expected, float[][] perThreadCount) {
+        for (int i = 0; i < perThreadCount.length; i++) {
+            assertArrayEquals(expected, perThreadCount[i], what + ", " + THREAD_COUNTS[i] + " thread(s)");
         }
     }
 

@@ -9,7 +9,7 @@ package dev.lanes.engine.conv;
  */
 public interface ColumnOps {
     /**
-     * {@code dst[dstOff + r*dstStride + q] = src[srcOff + r*srcStride + q]} for r < rows, q < len.
+     * {@code dst[dstOff + r*dstStride + q] = src[srcOff + r*srcStride + q]} for r &lt; rows, q &lt; len.
      * Source and destination rows must not overlap.
      */
     void copy(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows, int len);
@@ -18,13 +18,13 @@ public interface ColumnOps {
     void add(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride, int rows, int len);
 
     /**
-     * {@code c[cOff + i*rowsB + j] (+)= Σ_{q<len} a[aOff + i*lda + q] · b[bOff + j*ldb + q]} for i < rowsA,
-     * j < rowsB: A·Bᵀ of two row-major matrices with {@code len} columns, added when {@code accumulate}.
+     * {@code c[cOff + i*rowsB + j] (+)= Σ_{q<len} a[aOff + i*lda + q] · b[bOff + j*ldb + q]} for i &lt; rowsA,
+     * j &lt; rowsB: A·Bᵀ of two row-major matrices with {@code len} columns, added when {@code accumulate}.
      */
     void dotRows(float[] a, int aOff, int lda, int rowsA, float[] b, int bOff, int ldb, int rowsB, int len,
                  float[] c, int cOff, boolean accumulate);
 
-    /** Σ_{q<len} a[off + q], in an order fixed by the implementation (the bias gradient of one plane). */
+    /** {@code Σ_{q<len} a[off + q]}, in an order fixed by the implementation (the bias gradient of one plane). */
     float sum(float[] a, int off, int len);
 
     /** The plain-Java version. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanes.engine.KernelTesting;
 import dev.lanes.engine.Parallel;
 import dev.lanes.engine.gemm.ScalarGemm;
 import java.util.Arrays;
@@ -21,7 +22,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
  * {@link Im2colConv} against {@link ConvReference} over random geometries (batch 1..3, channels 1..7,
- * sizes 1..13, kernels 1..5, strides 1..3, padding 0..2, independently in each direction), with 1 and 2
+ * sizes 1..13, kernels 1..5, strides 1..3, padding 0..2, independently in each direction), with 1, 2, 3 and 5
  * threads and each GEMM. Operands sit at random offsets inside larger arrays, whose other entries must
  * stay untouched.
  */
@@ -32,6 +33,11 @@ class Im2colConvProperties {
     @AfterContainer
     static void restoreThreads() {
         Parallel.setThreads(DEFAULT_THREADS);
+    }
+
+    @Provide
+    Arbitrary<Integer> threads() {
+        return KernelTesting.threadCounts();
     }
 
     @Provide
@@ -60,7 +66,7 @@ class Im2colConvProperties {
 
     @Property(tries = 300)
     void forwardMatchesDefinition(@ForAll("shapes") ConvShape s, @ForAll("convs") Im2colConv conv,
-                                  @ForAll @IntRange(min = 1, max = 2) int threads, @ForAll boolean withBias, @ForAll long seed) {
+                                  @ForAll("threads") int threads, @ForAll boolean withBias, @ForAll long seed) {
         Parallel.setThreads(threads);
         Random rnd = new Random(seed);
         Operand x = Operand.random(rnd, s.inputSize()), w = Operand.random(rnd, s.weightSize());
@@ -76,7 +82,7 @@ class Im2colConvProperties {
 
     @Property(tries = 300)
     void backwardDataMatchesDefinition(@ForAll("shapes") ConvShape s, @ForAll("convs") Im2colConv conv,
-                                       @ForAll @IntRange(min = 1, max = 2) int threads, @ForAll long seed) {
+                                       @ForAll("threads") int threads, @ForAll long seed) {
         Parallel.setThreads(threads);
         Random rnd = new Random(seed);
         Operand dy = Operand.random(rnd, s.outputSize()), w = Operand.random(rnd, s.weightSize());
@@ -91,7 +97,7 @@ class Im2colConvProperties {
 
     @Property(tries = 300)
     void backwardWeightsAccumulatesTheDefinition(@ForAll("shapes") ConvShape s, @ForAll("convs") Im2colConv conv,
-                                                 @ForAll @IntRange(min = 1, max = 2) int threads, @ForAll boolean withBias,
+                                                 @ForAll("threads") int threads, @ForAll boolean withBias,
                                                  @ForAll long seed) {
         Parallel.setThreads(threads);
         Random rnd = new Random(seed);
@@ -114,7 +120,7 @@ class Im2colConvProperties {
 
     @Property(tries = 100)
     void repeatedCallsGiveTheSameBits(@ForAll("shapes") ConvShape s, @ForAll("convs") Im2colConv conv,
-                                      @ForAll @IntRange(min = 1, max = 2) int threads, @ForAll long seed) {
+                                      @ForAll("threads") int threads, @ForAll long seed) {
         Parallel.setThreads(threads);
         Random rnd = new Random(seed);
         float[] x = Operand.random(rnd, s.inputSize()).exact(), w = Operand.random(rnd, s.weightSize()).exact();
@@ -139,7 +145,7 @@ class Im2colConvProperties {
                 ConvShape.of(4, 3, 16, 16, 5, 3, 2, 1), ConvShape.of(3, 8, 14, 14, 6, 3, 1, 1),
                 new ConvShape(2, 5, 11, 20, 4, 3, 5, 1, 1, 2, 1))) {
             for (Im2colConv conv : ConvVariants.all()) {
-                for (int threads = 1; threads <= 2; threads++) {
+                for (int threads : KernelTesting.THREAD_COUNTS) {
                     forwardMatchesDefinition(s, conv, threads, true, 7);
                     backwardDataMatchesDefinition(s, conv, threads, 8);
                     backwardWeightsAccumulatesTheDefinition(s, conv, threads, true, 9);

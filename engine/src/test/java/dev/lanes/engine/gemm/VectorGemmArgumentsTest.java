@@ -76,10 +76,14 @@ class VectorGemmArgumentsTest {
         Method allocated = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
         int m = 150, n = 170, k = 300;
         float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
-        for (int i = 0; i < 20; i++) gemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c, 0, n);
-        long before = (Long) allocated.invoke(bean);
-        for (int i = 0; i < 20; i++) gemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c, 0, n);
-        long perCall = ((Long) allocated.invoke(bean) - before) / 20;
-        assertTrue(perCall < 512, "a steady-state call allocated " + perCall + " bytes");
+        // Until C2 has compiled the kernels, every vector operation allocates; on a busy machine that can take
+        // longer than a few calls. So keep the best of several windows: a real per-call allocation shows in all.
+        long best = Long.MAX_VALUE;
+        for (int window = 0; window < 15 && best >= 512; window++) {
+            long before = (Long) allocated.invoke(bean);
+            for (int i = 0; i < 20; i++) gemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c, 0, n);
+            best = Math.min(best, ((Long) allocated.invoke(bean) - before) / 20);
+        }
+        assertTrue(best < 512, "a steady-state call allocated " + best + " bytes in the best of 15 windows of 20 calls");
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.lanes.engine.KernelTesting;
 import dev.lanes.engine.Parallel;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -21,7 +22,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 /**
  * {@link VectorGemm} against {@link ScalarGemm} and a naive double-precision triple loop, over random sizes
  * (1, primes, non-multiples of the vector width, sizes crossing the KC/MC blocks), all four transpose
- * combinations, random alpha and beta, padded leading dimensions and nonzero offsets, with 1 and 2 threads.
+ * combinations, random alpha and beta, padded leading dimensions and nonzero offsets, with 1, 2, 3 and 5 threads.
  * Floats outside the C matrix must stay untouched, and beta == 0 must ignore NaN garbage in C.
  */
 class VectorGemmProperties {
@@ -33,6 +34,11 @@ class VectorGemmProperties {
     @AfterContainer
     static void restoreThreads() {
         Parallel.setThreads(DEFAULT_THREADS);
+    }
+
+    @Provide
+    Arbitrary<Integer> threads() {
+        return KernelTesting.threadCounts();
     }
 
     /** Mostly 1..150, often the awkward sizes, sometimes past one KC block (256). */
@@ -56,7 +62,7 @@ class VectorGemmProperties {
                            @ForAll boolean transA, @ForAll boolean transB,
                            @ForAll("scalars") float alpha, @ForAll("scalars") float beta,
                            @ForAll @IntRange(min = 0, max = 5) int pad, @ForAll @IntRange(min = 0, max = 7) int off,
-                           @ForAll @IntRange(min = 1, max = 2) int threads, @ForAll long seed) {
+                           @ForAll("threads") int threads, @ForAll long seed) {
         if ((long) m * n * k > 6_000_000L) return; // keeps the scalar references fast
         Parallel.setThreads(threads);
         Problem p = new Problem(transA, transB, m, n, k, pad, off, seed);
@@ -84,23 +90,25 @@ class VectorGemmProperties {
                                                @ForAll boolean transB, @ForAll("scalars") float beta,
                                                @ForAll long seed) {
         Problem p = new Problem(transA, transB, m, n, k, 1, 3, seed);
-        float[][] results = new float[3][];
-        int[] threadCounts = {2, 2, 1};
-        for (int r = 0; r < 3; r++) {
+        int[] threadCounts = {2, 2, 1, 3, 5};
+        float[][] results = new float[threadCounts.length][];
+        for (int r = 0; r < threadCounts.length; r++) {
             Parallel.setThreads(threadCounts[r]);
             results[r] = p.initialC(beta);
             p.run(vector, 0.75f, beta, results[r]);
         }
         assertArrayEquals(results[0], results[1], "two runs with 2 threads differ on " + p);
         // k is never split and blocks in k depend only on k, so even the thread count does not change bits
-        assertArrayEquals(results[0], results[2], "1 and 2 threads differ on " + p);
+        for (int r = 2; r < threadCounts.length; r++) {
+            assertArrayEquals(results[0], results[r], "2 and " + threadCounts[r] + " threads differ on " + p);
+        }
     }
 
     /** Shapes the convolution layers use, and column counts past one NC block. */
     @Example
     void convolutionAndLargeShapes() {
         int[][] shapes = {{64, 196, 288}, {32, 784, 9}, {64, 288, 196}, {288, 196, 64}, {5, 4200, 300}, {300, 3, 70}};
-        for (int threads = 1; threads <= 2; threads++) {
+        for (int threads : KernelTesting.THREAD_COUNTS) {
             Parallel.setThreads(threads);
             for (int[] s : shapes) {
                 for (int t = 0; t < 4; t++) {

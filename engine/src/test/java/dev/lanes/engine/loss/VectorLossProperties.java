@@ -16,7 +16,7 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.FloatRange;
 import net.jqwik.api.constraints.IntRange;
 
-/** {@link VectorLoss} against {@link ScalarLoss}, narrow and wide rows, with 1 and 2 threads. */
+/** {@link VectorLoss} against {@link ScalarLoss}, narrow and wide rows, with 1, 2, 3 and 5 threads. */
 class VectorLossProperties {
     private final LossKernels vector = new VectorLoss();
     private final LossKernels scalar = new ScalarLoss();

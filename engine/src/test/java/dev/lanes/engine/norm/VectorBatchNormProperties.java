@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * {@link VectorBatchNorm} against {@link ScalarBatchNorm} (training forward with running statistics,
- * inference, backward with and without dx/dgamma/dbeta), with 1 and 2 threads; data with a mean offset so
+ * inference, backward with and without dx/dgamma/dbeta), with 1, 2, 3 and 5 threads; data with a mean offset so
  * the shifted one-pass variance is exercised.
  */
 class VectorBatchNormProperties {

@@ -1,12 +1,12 @@
 package dev.lanes.engine.pool;
 
 import static dev.lanes.engine.KernelTesting.assertClose;
+import static dev.lanes.engine.KernelTesting.assertEachExactly;
 import static dev.lanes.engine.KernelTesting.concat;
 import static dev.lanes.engine.KernelTesting.deterministic;
 import static dev.lanes.engine.KernelTesting.random;
 import static dev.lanes.engine.KernelTesting.toFloats;
 import static dev.lanes.engine.KernelTesting.tol;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -19,7 +19,7 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * {@link VectorPooling} against {@link ScalarPooling} over random geometries (kernel 1..4, stride 1..3,
- * pad 0..k/2, odd sizes, the 2x2 stride-2 fast path often), with 1 and 2 threads. Max pooling must agree to
+ * pad 0..k/2, odd sizes, the 2x2 stride-2 fast path often), with 1, 2, 3 and 5 threads. Max pooling must agree to
  * the bit, argmax included (ties and NaNs too); average pooling within a tolerance scaled to the window.
  */
 class VectorPoolingProperties {
@@ -59,8 +59,7 @@ class VectorPoolingProperties {
         float[] x = data(seed, s.inputSize(), off, nan), dy = random(seed + 1, s.outputSize() + off, 1f);
         float[] expected = maxRun(scalar, s, x, dy, off);
         float[][] v = deterministic("max pool " + s, () -> maxRun(vector, s, x, dy, off));
-        assertArrayEquals(expected, v[0], s + ", 1 thread");
-        assertArrayEquals(expected, v[1], s + ", 2 threads");
+        assertEachExactly("max pool " + s, expected, v);
     }
 
     private static float[] maxRun(PoolingKernels k, PoolShape s, float[] x, float[] dy, int off) {

@@ -49,7 +49,7 @@ final class TensorFileReader {
         if (size < HEADER + 4) throw corrupt(size, "truncated: the file ends inside the header after " + size + " bytes");
         long declared = buf.getLong(9);
         if (declared != size) {
-            throw corrupt(Math.min(declared, size), (size < declared ? "truncated: " : "corrupt: ") + "the header declares "
+            throw corrupt(declared < 0 ? 9 : Math.min(declared, size), (size < declared ? "truncated: " : "corrupt: ") + "the header declares "
                     + declared + " bytes but the file has " + size);
         }
         CRC32 crc = new CRC32();
@@ -97,8 +97,9 @@ final class TensorFileReader {
                 throw corrupt(at, "entry " + entry + " \"" + name + "\" has an invalid shape " + Arrays.toString(Arrays.copyOf(shape, d + 1)));
             }
         }
+        ByteBuffer body = take(4 * n, entry); // before the array: a corrupt shape must not allocate gigabytes
         float[] values = new float[(int) n];
-        take(4 * n, entry).asFloatBuffer().get(values);
+        body.asFloatBuffer().get(values);
         buf.position(buf.position() + (int) (4 * n));
         return Tensor.of(values, shape);
     }

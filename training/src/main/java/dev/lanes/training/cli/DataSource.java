@@ -28,7 +28,7 @@ record DataSource(Path dir, String kind) {
                 || Files.exists(dir.resolve("t10k-images-idx3-ubyte.gz")) || Files.exists(dir.resolve("t10k-images-idx3-ubyte"))) {
             return new DataSource(dir, IDX);
         }
-        if (Files.exists(dir.resolve("test_batch.bin")) || Files.exists(dir.resolve("cifar-10-batches-bin"))) {
+        if (Cifar10Reader.holdsBatches(dir)) { // any batch: loading then names the missing ones
             return new DataSource(dir, CIFAR10);
         }
         throw new IllegalArgumentException("data folder " + dir + " holds neither MNIST-style IDX files "

@@ -33,6 +33,10 @@ public final class IdxReader {
         if (rows <= 0 || cols <= 0) {
             throw new CorruptDataException(file, rows <= 0 ? 8 : 12, "image size " + rows + "x" + cols + " is not positive");
         }
+        if ((long) rows * cols > Integer.MAX_VALUE) { // images are indexed by int; the count * size product then fits a long
+            throw new CorruptDataException(file, 8, "image size " + rows + "x" + cols + " = " + (long) rows * cols
+                    + " pixels is more than an image can hold (2^31 - 1)");
+        }
         body(file, b, 16, (long) count * rows * cols, count + " images of " + rows + "x" + cols);
         return new Images(file, count, rows, cols, Arrays.copyOfRange(b, 16, b.length));
     }

@@ -3,11 +3,13 @@ package dev.lanes.training.data;
 import static dev.lanes.training.data.IdxReaderTest.assertNames;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -68,5 +70,38 @@ class Cifar10ReaderTest {
         Files.write(sub.resolve("test_batch.bin"), records(4));
         assertEquals(4, Cifar10Reader.load(tmp, "test").size());
         assertThrows(IllegalArgumentException.class, () -> Cifar10Reader.load(tmp, "validation"));
+    }
+
+    @Test
+    void refusesAnEmptyBatchPlainOrGzipped() throws IOException {
+        Path empty = Files.write(tmp.resolve("empty.bin"), new byte[0]);
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> Cifar10Reader.read(List.of(empty)));
+        assertNames(e, empty, 0);
+        assertTrue(e.getMessage().contains("empty") && e.getMessage().contains("0 bytes"), e.getMessage());
+        Path emptyGz = Files.write(tmp.resolve("empty.bin.gz"), IdxReaderTest.gzip(new byte[0]));
+        e = assertThrows(CorruptDataException.class, () -> Cifar10Reader.read(List.of(emptyGz)));
+        assertNames(e, emptyGz, 0);
+        assertTrue(e.getMessage().contains("decompresses to 0 bytes"), e.getMessage());
+    }
+
+    @Test
+    void aFolderMissingOnlyTheTestBatchIsCifarAndLoadingNamesWhatIsMissing() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("no-test"));
+        for (int i = 1; i <= 5; i++) Files.write(dir.resolve("data_batch_" + i + ".bin"), records(1));
+        assertTrue(Cifar10Reader.holdsBatches(dir));
+        assertEquals(5, Cifar10Reader.load(dir, "train").size());
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> Cifar10Reader.load(dir, "test"));
+        assertEquals(dir.resolve("test_batch.bin").toString(), e.getFile());
+        assertTrue(e.getMessage().contains("missing: test_batch.bin") && e.getMessage().contains("present: data_batch_1.bin"),
+                e.getMessage());
+
+        Files.delete(dir.resolve("data_batch_3.bin"));
+        e = assertThrows(NoSuchFileException.class, () -> Cifar10Reader.load(dir, "train"));
+        assertTrue(e.getMessage().contains("missing: data_batch_3.bin") && !e.getMessage().contains("missing: data_batch_3.bin, "),
+                e.getMessage());
+
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        Files.write(other.resolve("notes.txt"), new byte[] {1});
+        assertFalse(Cifar10Reader.holdsBatches(other));
     }
 }

@@ -1,18 +1,29 @@
 package dev.lanes.engine;
 
 import dev.lanes.engine.pool.PoolShape;
+import java.util.Optional;
 
 /**
- * Run by {@link ScalarFallbackTest} in a JVM without {@code jdk.incubator.vector}: checks that the scalar
- * set is chosen and that a few kernels give the right answers, then prints OK. Exits non-zero otherwise.
+ * Run by {@link KernelChoiceTest} in a fresh JVM, on the class path or the module path, with or without
+ * {@code jdk.incubator.vector}: checks that the expected kernel set was chosen, that the engine is (or is not)
+ * a named module, and that a few kernels give the right answers; then prints {@code OK <set> <named|unnamed>}.
+ * Exits non-zero otherwise.
+ *
+ * <p>Arguments: {@code vector} or {@code scalar} (the expected set), {@code named} or {@code unnamed}.
  */
-public final class FallbackProbe {
-    private FallbackProbe() {}
+public final class KernelChoiceProbe {
+    private KernelChoiceProbe() {}
 
     public static void main(String[] args) {
-        check(ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty(), "jdk.incubator.vector is in the boot layer");
-        check(!Kernels.vectorized(), "Kernels.vectorized() is true without the Vector API");
-        check(Kernels.vector().isEmpty(), "a Vector API set was built");
+        boolean expectVector = args[0].equals("vector"), expectNamed = args[1].equals("named");
+        Module engine = Kernels.class.getModule();
+        check(engine.isNamed() == expectNamed, "the engine's module is " + engine + ", expected it " + args[1]);
+        Optional<Module> incubator = ModuleLayer.boot().findModule(Kernels.VECTOR_MODULE);
+        check(incubator.isPresent() == expectVector, Kernels.VECTOR_MODULE + " present in the boot layer: " + incubator.isPresent());
+        check(Kernels.vectorized() == expectVector, "Kernels.vectorized() is " + Kernels.vectorized() + " (set " + Kernels.active().name() + ")");
+        check(Kernels.vector().isPresent() == expectVector, "a Vector API set built: " + Kernels.vector().isPresent());
+        check(Kernels.active().name().startsWith(expectVector ? "vector-" : "scalar"), "the active set is " + Kernels.active().name());
+        if (expectVector) check(engine.canRead(incubator.orElseThrow()), engine + " does not read " + Kernels.VECTOR_MODULE);
 
         // [2x3] * [3x2]
         float[] c = new float[4];
@@ -37,7 +48,7 @@ public final class FallbackProbe {
         Kernels.batchNorm().forwardTraining(1, 1, 4, new float[]{1, 2, 3, 4}, 0, new float[]{1}, new float[]{0}, 0f, 0.1f,
                 new float[1], new float[]{1}, mean, inv, bn, 0);
         check(mean[0] == 2.5f && Math.abs(bn[0] + 1.3416407f) < 1e-5, "batch norm gave " + java.util.Arrays.toString(bn));
-        System.out.println("OK " + Kernels.active().name());
+        System.out.println("OK " + Kernels.active().name() + " " + (engine.isNamed() ? "named" : "unnamed"));
     }
 
     private static void check(boolean ok, String failure) {

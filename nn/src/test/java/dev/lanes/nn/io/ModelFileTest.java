@@ -221,6 +221,37 @@ class ModelFileTest {
         }
     }
 
+    /**
+     * adam-index-keyed.lanes was written by the foundation build (commit 452be88), whose optimizer state was
+     * keyed by index ("m.0"): TinyNet(3, 4, 2, seed 5), Adam(lr 0.01, wd 0.01) over parameters(), first.bias
+     * frozen, three steps on {@link #oldGrads}; adam-index-keyed-after.lanes holds the values after a fourth.
+     */
+    @Test
+    void aCheckpointOfTheFoundationBuildResumesIntoAnOptimizerOverPaths() throws Exception {
+        Path old = Path.of(ModelFileTest.class.getResource("adam-index-keyed.lanes").toURI());
+        assertTrue(TensorFile.read(old).tensors().containsKey("optimizer.m.0"), "state keyed by index");
+        TinyNet net = new TinyNet(3, 4, 2, 6);
+        Optimizer opt = new Adam(net.namedParameters(), 0.01f, 0.9f, 0.999f, 1e-8f, 0.01f);
+        net.namedParameters().get("first.bias").setTrainable(false);
+        assertEquals(Map.of("epoch", "3"), ModelFile.loadCheckpoint(old, net, opt));
+        assertEquals(3, opt.stepCount());
+        assertTrue(opt.hasState("second.weight") && !opt.hasState("first.bias"));
+        oldGrads(net, 4);
+        opt.step();
+        TensorFile.Contents after = TensorFile.read(Path.of(ModelFileTest.class.getResource("adam-index-keyed-after.lanes").toURI()));
+        for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {
+            assertArrayEquals(after.tensor("after." + e.getKey()).toArray(), e.getValue().value().toArray(), e.getKey());
+        }
+    }
+
+    /** The gradients the foundation build's checkpoint was trained on: sin(0.37 k + step) over all parameters in order. */
+    private static void oldGrads(TinyNet net, int step) {
+        int k = 0;
+        for (Parameter p : net.parameters()) {
+            for (int i = 0; i < p.size(); i++, k++) p.grad().data()[i] = (float) Math.sin(0.37 * k + step);
+        }
+    }
+
     private static void copyGrads(TinyNet from, TinyNet to) {
         for (Map.Entry<String, Parameter> e : from.namedParameters().entrySet()) {
             to.namedParameters().get(e.getKey()).grad().copyFrom(e.getValue().grad());

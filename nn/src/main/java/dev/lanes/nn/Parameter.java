@@ -40,6 +40,7 @@ public final class Parameter {
 
     /** A parameter on the given storage, e.g. packed ternary; its gradient starts at zero. */
     public Parameter(String name, ParameterStorage storage) {
+        if (storage == null) throw new IllegalArgumentException("parameter " + name + ": storage is null");
         this.name = name;
         this.storage = storage;
         this.shape = storage.shape();
@@ -107,6 +108,7 @@ public final class Parameter {
 
     /** Replaces the storage by one of the same shape (e.g. packed codes read from a file). */
     public void setStorage(ParameterStorage storage) {
+        if (storage == null) throw new IllegalArgumentException("parameter " + name + ": storage is null");
         if (!java.util.Arrays.equals(shape, storage.shape())) {
             throw new IllegalArgumentException("parameter " + name + " has shape " + Shapes.toString(shape)
                     + " but the new storage has shape " + Shapes.toString(storage.shape()));

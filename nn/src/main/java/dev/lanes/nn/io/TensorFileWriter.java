@@ -29,20 +29,11 @@ final class TensorFileWriter {
     private TensorFileWriter() {}
 
     static void write(Path path, TensorFile.Contents c, UnaryOperator<OutputStream> wrap) throws IOException {
-        long length = 5 + 4 + 8 + 4 + 4;
-        List<Map<String, Tensor>> tensorKinds = List.of(c.parameters(), c.buffers(), c.tensors());
-        for (Map<String, Tensor> m : tensorKinds) {
-            for (Map.Entry<String, Tensor> e : m.entrySet()) {
-                length += 1 + 4 + utf8(e.getKey()).length + 4 + 4L * e.getValue().rank() + 4L * e.getValue().size();
-            }
-        }
-        for (Map.Entry<String, TernaryStorage> e : c.packed().entrySet()) {
-            TernaryStorage t = e.getValue();
-            length += 1 + 4 + utf8(e.getKey()).length + 4 + 4L * t.shape().length + 1 + 4L * t.scaleCount()
-                    + 4L * TernaryBase3.words(t.size());
-        }
-        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
-            length += 1 + 4 + utf8(e.getKey()).length + 4 + utf8(e.getValue()).length;
+        long length;
+        try {
+            length = length(c); // checks every name and string before a file is touched
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
         }
         int count = c.parameters().size() + c.packed().size() + c.buffers().size() + c.tensors().size() + c.metadata().size();
         int version = c.packed().isEmpty() ? TensorFile.VERSION_FLOAT_ONLY : TensorFile.VERSION;
@@ -82,6 +73,25 @@ final class TensorFileWriter {
             if (!moved) Files.deleteIfExists(tmp);
         }
         syncDirectory(target.getParent());
+    }
+
+    /** The file's length in bytes, checksum included. */
+    private static long length(TensorFile.Contents c) {
+        long length = 5 + 4 + 8 + 4 + 4;
+        for (Map<String, Tensor> m : List.of(c.parameters(), c.buffers(), c.tensors())) {
+            for (Map.Entry<String, Tensor> e : m.entrySet()) {
+                length += 1 + 4 + utf8(e.getKey()).length + 4 + 4L * e.getValue().rank() + 4L * e.getValue().size();
+            }
+        }
+        for (Map.Entry<String, TernaryStorage> e : c.packed().entrySet()) {
+            TernaryStorage t = e.getValue();
+            length += 1 + 4 + utf8(e.getKey()).length + 4 + 4L * t.shape().length + 1 + 4L * t.scaleCount()
+                    + 4L * TernaryBase3.words(t.size());
+        }
+        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
+            length += 1 + 4 + utf8(e.getKey()).length + 4 + utf8(e.getValue()).length;
+        }
+        return length;
     }
 
     /** Makes the rename itself durable where the platform allows opening a directory (Linux, macOS). */

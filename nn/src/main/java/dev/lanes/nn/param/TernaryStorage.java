@@ -195,6 +195,18 @@ public final class TernaryStorage implements ParameterStorage {
     /** A copy of the two-bit words ({@link TernaryCodes} layout, unused codes 0). */
     public int[] words() { return words.clone(); }
 
+    /**
+     * Copies the two-bit words into {@code dst[off, off + wordCount())} without allocating: for a kernel that
+     * reads codes directly, and can skip the copy while {@link #version()} is unchanged.
+     */
+    public void copyWordsTo(int[] dst, int off) {
+        if (dst == null || off < 0 || (long) off + words.length > dst.length) {
+            throw new IllegalArgumentException("ternary " + Shapes.toString(shape) + ": needs " + words.length + " words from offset "
+                    + off + " but the buffer " + (dst == null ? "is null" : "has " + dst.length));
+        }
+        System.arraycopy(words, 0, dst, off, words.length);
+    }
+
     /** Number of two-bit words: ⌈size / 16⌉. */
     public int wordCount() { return words.length; }
 

@@ -163,6 +163,10 @@ class TensorFileTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> TensorFile.write(dir.resolve("u.lanes"), TensorFile.Contents.of(Map.of("a\uD800", Tensor.zeros(1)), Map.of())));
         assertTrue(e.getMessage().contains("surrogate"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TensorFile.write(dir.resolve("u.lanes"), TensorFile.Contents.of(Map.of(), Map.of("model", "x\uDC00"))));
+        assertTrue(e.getMessage().startsWith(dir.resolve("u.lanes") + ": ") && e.getMessage().contains("surrogate"), e.getMessage());
+        assertTrue(java.nio.file.Files.notExists(dir.resolve("u.lanes")), "nothing written");
     }
 
     @Test

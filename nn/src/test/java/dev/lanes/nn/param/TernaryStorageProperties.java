@@ -155,6 +155,21 @@ class TernaryStorageProperties {
     }
 
     @Test
+    void wordsCopyOutWithoutSharingTheArray() {
+        TernaryStorage s = TernaryStorage.ofCodes(new int[] {17}, Granularity.PER_TENSOR, new float[] {1f}, new byte[17]);
+        int[] dst = new int[3];
+        s.copyWordsTo(dst, 1);
+        assertArrayEquals(new int[] {0, 0, 0}, dst, "all codes 0 (-scale): zero bits");
+        s.setCode(16, 2);
+        s.copyWordsTo(dst, 1);
+        assertEquals(2, dst[2]);
+        assertEquals(2, s.wordCount());
+        assertThrows(IllegalArgumentException.class, () -> s.copyWordsTo(new int[2], 1));
+        s.words()[0] = -1;
+        assertEquals(0, s.code(0), "words() is a copy");
+    }
+
+    @Test
     void copiesAreIndependent() {
         TernaryStorage a = TernaryStorage.quantize(gaussian(3, 4, 4), Granularity.PER_CHANNEL), b = a.copy();
         b.setCode(0, (a.code(0) + 1) % 3);

@@ -24,8 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Ternary storage: what decoding packed codes into the float view costs, which is what decides whether the
  * scalar decode needs a Vector API twin. Sizes: a 64×64×3×3 conv weight (resnet20's widest) and a 512×512×3×3
  * one (vgg11's widest): 36,864 and 2,359,296 codes. Average time per call; divide by the code count for ns
- * per code (measured 2026-12-02 on the 2-core Xeon, AVX-512, with other jobs running: decodePerChannel
- * 31.7 µs and 2.2 ms, ~0.9 ns per code; setOneCodeAndRead 9-20 ns; toBase3 ~2 ns per code).
+ * per code. Measured 2026-12-02 on the 2-core Xeon (AVX-512) with other jobs running, three runs of the command
+ * below: decodePerChannel 30.5-34.7 µs and 2.2-3.5 ms (0.8-1.5 ns per code; the large one does not fit in
+ * L2); setOneCodeAndRead 9-20 ns; toBase3 1.6-2.1 ns per code.
  * <ul>
  *   <li>decodePerChannel: every code of the tensor into floats, one scale per output channel (after a full
  *       re-pack or a load)</li>

@@ -15,7 +15,7 @@ package dev.lanes.engine.ternary;
  *
  * <p>Scalar only, because a twin would not pay: decoding runs when codes change, not per kernel call, and
  * storage decodes only what a write changed (one code and the read after it: 10-20 ns); a full decode, after
- * a load or a projection, runs at ~0.9 ns per code (2.2 ms for vgg11's widest 512×512×3×3 conv; JMH
+ * a load or a projection, runs at 0.8-1.5 ns per code (2.2-3.5 ms for vgg11's widest 512×512×3×3 conv; JMH
  * {@code TernaryBench} on the 2-core Xeon, AVX-512). Re-learning every scale on every step would re-decode
  * everything each step, which a twin would speed up; a Vector API path belongs first to the ternary GEMM,
  * which reads codes in its inner loop and needs no decoded floats at all.

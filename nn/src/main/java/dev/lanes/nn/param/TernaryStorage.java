@@ -18,7 +18,7 @@ import java.util.Arrays;
  * on first use; afterwards each write decodes just what it changed (one element for {@link #setCode}, the
  * block for {@link #setCodes}, the channel for {@link #setScale}), so reading costs nothing and a
  * coordinate-descent step costs what it changes (10-20 ns for one code and the read after it; a full
- * decode runs at about 0.9 ns per code, {@code TernaryBench}). {@link #version()} counts the writes, for
+ * decode runs at 0.8-1.5 ns per code, {@code TernaryBench}). {@link #version()} counts the writes, for
  * anything that caches work derived from the codes.
  *
  * <p>Every writer checks its arguments before it writes: a code outside {0, 1, 2} is refused naming its

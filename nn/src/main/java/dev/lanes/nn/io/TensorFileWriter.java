@@ -1,6 +1,8 @@
 package dev.lanes.nn.io;
 
 import dev.lanes.engine.Tensor;
+import dev.lanes.engine.ternary.TernaryBase3;
+import dev.lanes.nn.param.TernaryStorage;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -27,17 +29,14 @@ final class TensorFileWriter {
     private TensorFileWriter() {}
 
     static void write(Path path, TensorFile.Contents c, UnaryOperator<OutputStream> wrap) throws IOException {
-        long length = 5 + 4 + 8 + 4 + 4;
-        List<Map<String, Tensor>> tensorKinds = List.of(c.parameters(), c.buffers(), c.tensors());
-        for (Map<String, Tensor> m : tensorKinds) {
-            for (Map.Entry<String, Tensor> e : m.entrySet()) {
-                length += 1 + 4 + utf8(e.getKey()).length + 4 + 4L * e.getValue().rank() + 4L * e.getValue().size();
-            }
+        long length;
+        try {
+            length = length(c); // checks every name and string before a file is touched
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
         }
-        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
-            length += 1 + 4 + utf8(e.getKey()).length + 4 + utf8(e.getValue()).length;
-        }
-        int count = c.parameters().size() + c.buffers().size() + c.tensors().size() + c.metadata().size();
+        int count = c.parameters().size() + c.packed().size() + c.buffers().size() + c.tensors().size() + c.metadata().size();
+        int version = c.packed().isEmpty() ? TensorFile.VERSION_FLOAT_ONLY : TensorFile.VERSION;
 
         Path target = path.toAbsolutePath();
         // Not Files.createTempFile: its 0600 permissions would end up on the saved file after the rename.
@@ -49,14 +48,13 @@ final class TensorFileWriter {
                 CRC32 crc = new CRC32();
                 DataOutputStream out = new DataOutputStream(new CheckedOutputStream(file, crc));
                 out.write(TensorFile.MAGIC);
-                out.writeInt(TensorFile.VERSION);
+                out.writeInt(version);
                 out.writeLong(length);
                 out.writeInt(count);
-                int kind = TensorFile.PARAMETER;
-                for (Map<String, Tensor> m : tensorKinds) {
-                    for (Map.Entry<String, Tensor> e : m.entrySet()) writeTensor(out, kind, e.getKey(), e.getValue());
-                    kind++;
-                }
+                for (Map.Entry<String, Tensor> e : c.parameters().entrySet()) writeTensor(out, TensorFile.PARAMETER, e.getKey(), e.getValue());
+                for (Map.Entry<String, TernaryStorage> e : c.packed().entrySet()) writePacked(out, e.getKey(), e.getValue());
+                for (Map.Entry<String, Tensor> e : c.buffers().entrySet()) writeTensor(out, TensorFile.BUFFER, e.getKey(), e.getValue());
+                for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) writeTensor(out, TensorFile.TENSOR, e.getKey(), e.getValue());
                 for (Map.Entry<String, String> e : c.metadata().entrySet()) {
                     out.writeByte(TensorFile.TEXT);
                     writeString(out, e.getKey());
@@ -75,6 +73,25 @@ final class TensorFileWriter {
             if (!moved) Files.deleteIfExists(tmp);
         }
         syncDirectory(target.getParent());
+    }
+
+    /** The file's length in bytes, checksum included. */
+    private static long length(TensorFile.Contents c) {
+        long length = 5 + 4 + 8 + 4 + 4;
+        for (Map<String, Tensor> m : List.of(c.parameters(), c.buffers(), c.tensors())) {
+            for (Map.Entry<String, Tensor> e : m.entrySet()) {
+                length += 1 + 4 + utf8(e.getKey()).length + 4 + 4L * e.getValue().rank() + 4L * e.getValue().size();
+            }
+        }
+        for (Map.Entry<String, TernaryStorage> e : c.packed().entrySet()) {
+            TernaryStorage t = e.getValue();
+            length += 1 + 4 + utf8(e.getKey()).length + 4 + 4L * t.shape().length + 1 + 4L * t.scaleCount()
+                    + 4L * TernaryBase3.words(t.size());
+        }
+        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
+            length += 1 + 4 + utf8(e.getKey()).length + 4 + utf8(e.getValue()).length;
+        }
+        return length;
     }
 
     /** Makes the rename itself durable where the platform allows opening a directory (Linux, macOS). */
@@ -103,6 +120,22 @@ final class TensorFileWriter {
             out.write(chunk, 0, 4 * n);
             done += n;
         }
+    }
+
+    /** Kind 5: shape, granularity, scales, then the codes as base-3 words (see {@link TensorFile}). */
+    private static void writePacked(DataOutputStream out, String name, TernaryStorage t) throws IOException {
+        out.writeByte(TensorFile.PACKED);
+        writeString(out, name);
+        int[] shape = t.shape();
+        out.writeInt(shape.length);
+        for (int d : shape) out.writeInt(d);
+        out.writeByte(t.granularity().code());
+        for (float s : t.scales()) out.writeFloat(s);
+        int[] base3 = new int[TernaryBase3.words(t.size())];
+        TernaryBase3.fromTwoBit(t.words(), t.size(), base3);
+        ByteBuffer bb = ByteBuffer.allocate(4 * base3.length);
+        bb.asIntBuffer().put(base3);
+        out.write(bb.array());
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

@@ -3,6 +3,7 @@ package dev.lanes.nn.optim;
 import dev.lanes.engine.Kernels;
 import dev.lanes.nn.Parameter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stochastic gradient descent with PyTorch's {@code torch.optim.SGD} semantics (no dampening):
@@ -12,40 +13,46 @@ import java.util.List;
  *   d = nesterov ? g + momentum * buf : buf     (d = g when momentum is 0)
  *   w = w - lr * d
  * </pre>
- * The momentum buffer ({@code "momentum.i"} in {@link #state()}) exists only when momentum is non-zero.
+ * with lr and weightDecay those of the parameter's {@link ParamGroup} (if any). The momentum buffer
+ * ({@code "momentum.<path>"} in {@link #state()}) exists only when momentum is non-zero. Frozen and packed
+ * parameters are skipped ({@link Optimizer}).
  */
 public final class Sgd extends Optimizer {
     private final float momentum;
-    private final float weightDecay;
     private final boolean nesterov;
 
-    public Sgd(List<Parameter> params, float learningRate, float momentum, float weightDecay, boolean nesterov) {
-        super(params, learningRate, momentum == 0f ? new String[0] : new String[] {"momentum"});
+    /** Over named parameters (state keyed by path). */
+    public Sgd(Map<String, Parameter> params, float learningRate, float momentum, float weightDecay, boolean nesterov) {
+        super(params, learningRate, weightDecay, momentum == 0f ? new String[0] : new String[] {"momentum"});
         if (!(momentum >= 0f && momentum < 1f)) throw new IllegalArgumentException("SGD momentum must be in [0, 1) but is " + momentum);
-        if (!(weightDecay >= 0f) || Float.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("SGD weight decay must be finite and >= 0 but is " + weightDecay);
-        }
         if (nesterov && momentum == 0f) throw new IllegalArgumentException("Nesterov SGD needs a non-zero momentum");
         this.momentum = momentum;
-        this.weightDecay = weightDecay;
         this.nesterov = nesterov;
     }
 
-    /** Plain SGD: no momentum, no weight decay. */
-    public Sgd(List<Parameter> params, float learningRate) {
+    /** Plain SGD over named parameters: no momentum, no weight decay. */
+    public Sgd(Map<String, Parameter> params, float learningRate) {
         this(params, learningRate, 0f, 0f, false);
+    }
+
+    /** Over a list: parameters named "0", "1", ... */
+    public Sgd(List<Parameter> params, float learningRate, float momentum, float weightDecay, boolean nesterov) {
+        this(indexed(params), learningRate, momentum, weightDecay, nesterov);
+    }
+
+    /** Plain SGD over a list. */
+    public Sgd(List<Parameter> params, float learningRate) {
+        this(indexed(params), learningRate);
     }
 
     @Override
     protected void update(int index, Parameter p) {
         float[] buf = momentum == 0f ? null : slot(0, index).data();
-        Kernels.elementwise().sgdStep(p.value().data(), p.grad().data(), buf, p.size(), learningRate(),
-                momentum, weightDecay, nesterov);
+        Kernels.elementwise().sgdStep(p.value().data(), p.grad().data(), buf, p.size(), learningRate(index),
+                momentum, weightDecay(index), nesterov);
     }
 
     public float momentum() { return momentum; }
-
-    public float weightDecay() { return weightDecay; }
 
     public boolean nesterov() { return nesterov; }
 }

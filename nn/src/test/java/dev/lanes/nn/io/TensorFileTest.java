@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanes.engine.Tensor;
+import dev.lanes.nn.param.Granularity;
+import dev.lanes.nn.param.TernaryStorage;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,8 +35,12 @@ class TensorFileTest {
         tensors.put("scalar", Tensor.full(7f));
         tensors.put("empty", Tensor.zeros(0, 4));
         tensors.put("größe", Tensor.wrap(new float[] {9, 1, 2, 3}, 1, 3)); // a view with an offset
+        Map<String, TernaryStorage> packed = new LinkedHashMap<>();
+        packed.put("2.weight", TernaryStorage.ofCodes(new int[] {3, 7}, Granularity.PER_CHANNEL, new float[] {0.5f, 1f, 2f},
+                new byte[] {0, 1, 2, 2, 1, 0, 0, 1, 1, 1, 2, 2, 2, 0, 1, 0, 2, 1, 0, 2, 2}));
+        packed.put("3.weight", TernaryStorage.ofCodes(new int[] {2}, Granularity.PER_TENSOR, new float[] {0.25f}, new byte[] {2, 0}));
         return new TensorFile.Contents(params, Map.of("1.runningMean", Tensor.full(-1f, 3)), tensors,
-                Map.of("model", "résnet-8 ✓", "epoch", "12"));
+                Map.of("model", "résnet-8 ✓", "epoch", "12"), packed);
     }
 
     @Test
@@ -52,7 +58,18 @@ class TensorFileTest {
             }
         }
         assertEquals(in.metadata(), out.metadata());
+        assertEquals(List.copyOf(in.packed().keySet()), List.copyOf(out.packed().keySet()));
+        for (String name : in.packed().keySet()) assertSamePacked(in.packed().get(name), out.packed().get(name));
         assertEquals(Files.size(file), ByteBuffer.wrap(Files.readAllBytes(file)).getLong(9), "declared length");
+        assertEquals(2, ByteBuffer.wrap(Files.readAllBytes(file)).getInt(5), "a file with packed entries is version 2");
+    }
+
+    private static void assertSamePacked(TernaryStorage a, TernaryStorage b) {
+        assertArrayEquals(a.shape(), b.shape());
+        assertEquals(a.granularity(), b.granularity());
+        assertArrayEquals(a.scales(), b.scales());
+        assertArrayEquals(a.words(), b.words());
+        assertArrayEquals(a.values().toArray(), b.values().toArray());
     }
 
     @Test
@@ -103,10 +120,10 @@ class TensorFileTest {
         var e = assertThrows(CorruptFileException.class, () -> TensorFile.read(file));
         assertTrue(e.getMessage().contains("not a Lanes tensor file"), e.getMessage());
         bytes[4] = 'S';
-        ByteBuffer.wrap(bytes).putInt(5, 2);
+        ByteBuffer.wrap(bytes).putInt(5, 3);
         Files.write(file, withCrc(bytes));
         e = assertThrows(CorruptFileException.class, () -> TensorFile.read(file));
-        assertTrue(e.getMessage().contains("unsupported format version 2") && e.getMessage().contains("offset 5"), e.getMessage());
+        assertTrue(e.getMessage().contains("unsupported format version 3") && e.getMessage().contains("offset 5"), e.getMessage());
     }
 
     @Test
@@ -146,6 +163,10 @@ class TensorFileTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> TensorFile.write(dir.resolve("u.lanes"), TensorFile.Contents.of(Map.of("a\uD800", Tensor.zeros(1)), Map.of())));
         assertTrue(e.getMessage().contains("surrogate"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TensorFile.write(dir.resolve("u.lanes"), TensorFile.Contents.of(Map.of(), Map.of("model", "x\uDC00"))));
+        assertTrue(e.getMessage().startsWith(dir.resolve("u.lanes") + ": ") && e.getMessage().contains("surrogate"), e.getMessage());
+        assertTrue(java.nio.file.Files.notExists(dir.resolve("u.lanes")), "nothing written");
     }
 
     @Test

@@ -32,6 +32,7 @@ final class ExperimentCommand {
               --epochs N           epochs per run (default %d)
               --seeds S            runs per arm, seeds 1..S (default %d)
               --limit N            train on the first N training images (default %d); the whole test split is evaluated
+              --test-limit N       evaluate on the first N test images only (default: all; for quick checks)
               --batch B            batch size (default %d)
               --lr X               peak learning rate (default %s)
               --threads T          compute threads (default: available processors)
@@ -39,7 +40,7 @@ final class ExperimentCommand {
               --json               the last line printed is one JSON object (progress goes to stderr)
             """;
 
-    private static final Set<String> VALUES = Set.of("model", "data", "epochs", "seeds", "limit", "batch", "lr", "threads", "out");
+    private static final Set<String> VALUES = Set.of("model", "data", "epochs", "seeds", "limit", "batch", "lr", "threads", "out", "test-limit");
 
     private ExperimentCommand() {}
 
@@ -69,6 +70,7 @@ final class ExperimentCommand {
         ExperimentOptions o = new ExperimentOptions(model, dataDir.toString(), a.intValue("epochs", d.epochs(), 1, 100_000),
                 a.intValue("seeds", d.seeds(), 1, 1000), a.intValue("limit", d.limit(), 1, Integer.MAX_VALUE),
                 a.intValue("batch", d.batch(), 1, 1 << 16), a.doubleValue("lr", d.lr(), 0, true), a.intValue("threads", d.threads(), 1, 1024));
+        int testLimit = a.intValue("test-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
         boolean json = a.flag("json");
         Path outDir = Path.of(a.string("out", Path.of("runs", "experiment-" + name).toString())).toAbsolutePath().normalize();
         PrintStream log = json ? err : out;
@@ -76,6 +78,7 @@ final class ExperimentCommand {
         Parallel.setThreads(o.threads());
         DataSource source = DataSource.detect(dataDir);
         Dataset train = source.train(), test = source.test();
+        if (testLimit < test.size()) test = test.subset(0, testLimit);
         ExperimentReport report = ExperimentRunner.run(experiment, o, train, test, source.augmentByDefault(), outDir, log);
         Files.writeString(outDir.resolve("results.json"), report.toResultsJson() + "\n", StandardCharsets.UTF_8);
         Files.writeString(outDir.resolve("experiment.svg"), report.svg(), StandardCharsets.UTF_8);

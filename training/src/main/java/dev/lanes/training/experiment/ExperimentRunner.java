@@ -46,7 +46,7 @@ public final class ExperimentRunner {
         List<String> methodNames = new ArrayList<>();
         for (MethodSpec m : methods) methodNames.add(m.toString());
         List<RunResult> base = new ArrayList<>(), method = new ArrayList<>();
-        Files.createDirectories(out.resolve("models"));
+        Files.createDirectories(out);
         warmUp(o, train, test, norm, augment, out);
         for (int i = 0; i < o.seeds(); i++) {
             long seed = o.seed(i);
@@ -99,6 +99,7 @@ public final class ExperimentRunner {
             Trainer trainer = builder.build();
             TrainingResult r = trainer.fit();
             Module model = trainer.model();
+            Files.createDirectories(out.resolve("models"));
             ModelFile.save(out.resolve("models").resolve(arm + "-seed" + seed + ".lanes"), model);
             int n = r.history().size();
             double[] seconds = new double[n], acc = new double[n];

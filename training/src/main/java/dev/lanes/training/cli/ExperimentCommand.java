@@ -17,7 +17,7 @@ import java.util.Set;
 
 /** {@code lanes experiment NAME}: a baseline arm and a method arm over several seeds, one table, results.json and a chart. */
 final class ExperimentCommand {
-    static final ExperimentOptions DEFAULTS = new ExperimentOptions("lenet5", "", 3, 3, 10_000, 64, 2e-3, 2);
+    static final ExperimentOptions DEFAULTS = new ExperimentOptions("lenet5", "", 3, 3, 60_000, 64, 2e-3, 2);
 
     static final String HELP = """
             Usage: lanes experiment NAME [options]

@@ -12,16 +12,21 @@ import java.util.stream.Stream;
 
 /**
  * Per-epoch checkpoints of a {@link Trainer}: model parameters and buffers, optimizer state (via
- * {@link ModelFile#saveCheckpoint}), the number of completed epochs, the loader seed (the loader's only
- * state: epoch {@code e} is a pure function of seed and e) and the metrics history, which early stopping
- * and the metrics files need. Doubles are stored as exact decimal text so restored metrics keep their bits.
+ * {@link ModelFile#saveCheckpoint}), the number of completed epochs and the global step, the loader seed (the
+ * loader's only state: epoch {@code e} is a pure function of seed and e), the metrics history, which early
+ * stopping and the metrics files need, and each {@link TrainingMethod}'s state under
+ * {@code method.<position>.<name>.<key>}. Doubles are stored as exact decimal text so restored metrics keep
+ * their bits. A checkpoint resumes only a run with the same methods in the same order.
  *
  * <p>Files are {@code epoch-NNNN.lanes} in one folder; {@link #latest} picks the highest epoch.
  */
 public final class Checkpoint {
     static final String EPOCH = "checkpoint.epoch";
     static final String LOADER_SEED = "checkpoint.loader_seed";
+    static final String GLOBAL_STEP = "checkpoint.global_step";
     static final String HISTORY = "history.";
+    static final String METHODS = "checkpoint.methods";
+    static final String METHOD = "method.";
 
     private Checkpoint() {}
 
@@ -30,12 +35,18 @@ public final class Checkpoint {
     }
 
     /** Writes the trainer's current state to {@code fileFor(dir, completedEpochs)}; {@code metadata} adds e.g. the run config. */
-    public static Path save(Path dir, Trainer t, Map<String, String> metadata) throws IOException {
+    public static Path save(Path dir, TrainingView t, Map<String, String> metadata) throws IOException {
         Files.createDirectories(dir);
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(EPOCH, Integer.toString(t.completedEpochs()));
+        meta.put(GLOBAL_STEP, Long.toString(t.globalStep()));
         meta.put(LOADER_SEED, Long.toString(t.trainLoader().seed()));
         for (EpochMetrics m : t.history()) meta.put(HISTORY + m.epoch(), encode(m));
+        meta.put(METHODS, methodNames(t.methods()));
+        for (int i = 0; i < t.methods().size(); i++) {
+            TrainingMethod method = t.methods().get(i);
+            for (Map.Entry<String, String> e : method.state().entrySet()) meta.put(methodPrefix(i, method) + e.getKey(), e.getValue());
+        }
         Path file = fileFor(dir, t.completedEpochs());
         ModelFile.saveCheckpoint(file, t.model(), t.optimizer(), meta);
         return file;
@@ -52,9 +63,15 @@ public final class Checkpoint {
 
     /**
      * Loads {@code file} into the trainer's model and optimizer and adopts its history; returns the
-     * metadata. Refuses a checkpoint made with another loader seed, since the run would not continue exactly.
+     * metadata. Refuses a checkpoint made with another loader seed or other methods, since the run would not
+     * continue exactly; hands each method its stored state.
      */
     public static Map<String, String> restore(Path file, Trainer t) throws IOException {
+        String stored = ModelFile.read(file).metadata().getOrDefault(METHODS, "");
+        if (!stored.equals(methodNames(t.methods()))) {
+            throw new IllegalArgumentException(file + ": checkpoint made with methods [" + stored + "] but this run has ["
+                    + methodNames(t.methods()) + "]");
+        }
         Map<String, String> meta = ModelFile.loadCheckpoint(file, t.model(), t.optimizer());
         String seed = meta.get(LOADER_SEED);
         if (seed == null || Long.parseLong(seed) != t.trainLoader().seed()) {
@@ -64,8 +81,30 @@ public final class Checkpoint {
         int epochs = Integer.parseInt(require(file, meta, EPOCH));
         List<EpochMetrics> history = new ArrayList<>();
         for (int e = 1; e <= epochs; e++) history.add(decode(file, require(file, meta, HISTORY + e)));
-        t.restore(history);
+        long globalStep = 0;
+        if (meta.containsKey(GLOBAL_STEP)) globalStep = Long.parseLong(meta.get(GLOBAL_STEP));
+        else for (EpochMetrics m : history) globalStep += (m.trainSamples() + t.trainLoader().batchSize() - 1) / t.trainLoader().batchSize();
+        for (int i = 0; i < t.methods().size(); i++) {
+            TrainingMethod method = t.methods().get(i);
+            String prefix = methodPrefix(i, method);
+            Map<String, String> state = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : meta.entrySet()) {
+                if (e.getKey().startsWith(prefix)) state.put(e.getKey().substring(prefix.length()), e.getValue());
+            }
+            method.loadState(state);
+        }
+        t.restore(history, globalStep);
         return meta;
+    }
+
+    private static String methodPrefix(int position, TrainingMethod m) {
+        return METHOD + position + "." + m.name() + ".";
+    }
+
+    private static String methodNames(List<TrainingMethod> methods) {
+        StringBuilder sb = new StringBuilder();
+        for (TrainingMethod m : methods) sb.append(sb.isEmpty() ? "" : ",").append(m.name());
+        return sb.toString();
     }
 
     private static String require(Path file, Map<String, String> meta, String key) {
@@ -74,12 +113,16 @@ public final class Checkpoint {
         return v;
     }
 
-    /** {@code epoch;trainLoss;trainAcc;lr;trainSec;evalSec;samples;flops;valLoss;valAcc;confusion} (rows '/'-separated). */
+    /**
+     * {@code epoch;trainLoss;trainAcc;lr;trainSec;evalSec;samples;trainFlops;forwardFlops[;valLoss;valAcc;confusion]}
+     * (rows '/'-separated). Entries of older checkpoints, without forwardFlops, still decode (as a third of trainFlops,
+     * the "3 × forward" rule they were written with).
+     */
     static String encode(EpochMetrics m) {
         StringBuilder sb = new StringBuilder();
         sb.append(m.epoch()).append(';').append(m.trainLoss()).append(';').append(m.trainAccuracy()).append(';')
                 .append(m.learningRate()).append(';').append(m.trainSeconds()).append(';').append(m.evalSeconds()).append(';')
-                .append(m.trainSamples()).append(';').append(m.trainFlops());
+                .append(m.trainSamples()).append(';').append(m.trainFlops()).append(';').append(m.forwardFlops());
         Evaluation v = m.validation();
         if (v != null) {
             sb.append(';').append(v.loss()).append(';').append(v.accuracy()).append(';');
@@ -95,22 +138,25 @@ public final class Checkpoint {
     static EpochMetrics decode(Path file, String s) {
         try {
             String[] f = s.split(";", -1);
+            boolean old = f.length == 8 || f.length == 11;
+            int val = old ? 8 : 9;
             Evaluation v = null;
-            if (f.length == 11) {
-                String[] rows = f[10].split("/");
+            if (f.length == val + 3) {
+                String[] rows = f[val + 2].split("/");
                 int[][] confusion = new int[rows.length][];
                 for (int r = 0; r < rows.length; r++) {
                     String[] cells = rows[r].split(",");
                     confusion[r] = new int[cells.length];
                     for (int c = 0; c < cells.length; c++) confusion[r][c] = Integer.parseInt(cells[c]);
                 }
-                v = new Evaluation(Double.parseDouble(f[8]), Double.parseDouble(f[9]), confusion);
-            } else if (f.length != 8) {
-                throw new IllegalArgumentException("expected 8 or 11 fields but found " + f.length);
+                v = new Evaluation(Double.parseDouble(f[val]), Double.parseDouble(f[val + 1]), confusion);
+            } else if (f.length != val) {
+                throw new IllegalArgumentException("expected 9 or 12 fields (8 or 11 before forward FLOPs) but found " + f.length);
             }
+            long trainFlops = Long.parseLong(f[7]);
             return new EpochMetrics(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]), v,
                     Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), Long.parseLong(f[6]),
-                    Long.parseLong(f[7]));
+                    old ? trainFlops / 3 : Long.parseLong(f[8]), trainFlops);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": malformed history entry '" + s + "': " + e.getMessage(), e);
         }

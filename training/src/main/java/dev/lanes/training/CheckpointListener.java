@@ -24,9 +24,9 @@ public final class CheckpointListener implements TrainingListener {
     }
 
     @Override
-    public void onEpochEnd(EpochMetrics metrics, Trainer trainer) {
+    public void onEpochEnd(EpochMetrics metrics, TrainingView run) {
         try {
-            Checkpoint.save(dir, trainer, metadata);
+            Checkpoint.save(dir, run, metadata);
             Files.deleteIfExists(Checkpoint.fileFor(dir, metrics.epoch() - keep));
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the checkpoint of epoch " + metrics.epoch() + " to " + dir, e);

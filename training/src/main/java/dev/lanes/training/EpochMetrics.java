@@ -2,14 +2,15 @@ package dev.lanes.training;
 
 /**
  * What one epoch produced. {@code epoch} is 1-based. {@code validation} is null when the trainer has no
- * validation set. {@code trainFlops} is the estimated work of the epoch's training steps:
- * {@code 3 x forward FLOPs} per image (forward, plus backward-data and backward-weights, each about as
- * costly as the forward), a standard rule of thumb that ignores the loss and optimizer (both O(params)).
- * Train loss/accuracy are running means over the epoch's batches, in training mode.
+ * validation set. {@code forwardFlops} and {@code trainFlops} are the work of the epoch's training steps by
+ * the {@link Cost} model: the forward passes that ran, and those plus backward-data (only where dx is
+ * needed) and backward-weights (only where parameters train); a cached prefix costs nothing. The loss and
+ * optimizer (both O(params)) are not counted. Train loss/accuracy are running means over the epoch's
+ * batches, in training mode.
  */
 public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, Evaluation validation,
                            double learningRate, double trainSeconds, double evalSeconds, long trainSamples,
-                           long trainFlops) {
+                           long forwardFlops, long trainFlops) {
     public double valLoss() { return validation == null ? Double.NaN : validation.loss(); }
 
     public double valAccuracy() { return validation == null ? Double.NaN : validation.accuracy(); }
@@ -17,7 +18,7 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, Ev
     /** Training throughput in images per second. */
     public double imagesPerSecond() { return trainSeconds > 0 ? trainSamples / trainSeconds : Double.NaN; }
 
-    /** Achieved training GFLOPS by the 3x-forward estimate. */
+    /** Achieved training GFLOPS by the cost model. */
     public double gflops() { return trainSeconds > 0 ? trainFlops / trainSeconds / 1e9 : Double.NaN; }
 
     /** As a JSON object (with per-class accuracy and the confusion matrix when validated). */
@@ -32,6 +33,7 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, Ev
                 .put("train_seconds", trainSeconds)
                 .put("eval_seconds", evalSeconds)
                 .put("images_per_second", imagesPerSecond())
+                .put("forward_flops", forwardFlops)
                 .put("train_flops", trainFlops)
                 .put("train_gflops", gflops());
         if (validation != null) {

@@ -18,7 +18,7 @@ import java.util.Map;
  * restored epochs as well and a crash never leaves a half-written file.
  */
 public final class MetricsFiles implements TrainingListener {
-    public static final String CSV_HEADER = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,train_seconds,eval_seconds,images_per_second,train_gflops";
+    public static final String CSV_HEADER = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,train_seconds,eval_seconds,images_per_second,forward_flops,train_flops,train_gflops";
     private final Path dir;
     private final String title;
     private final String evalName;
@@ -38,8 +38,8 @@ public final class MetricsFiles implements TrainingListener {
     }
 
     @Override
-    public void onEpochEnd(EpochMetrics metrics, Trainer trainer) {
-        write(trainer.history());
+    public void onEpochEnd(EpochMetrics metrics, TrainingView run) {
+        write(run.history());
     }
 
     @Override
@@ -70,12 +70,17 @@ public final class MetricsFiles implements TrainingListener {
         for (EpochMetrics m : history) {
             sb.append(m.epoch());
             for (double v : new double[] {m.trainLoss(), m.trainAccuracy(), m.valLoss(), m.valAccuracy(), m.learningRate(),
-                    m.trainSeconds(), m.evalSeconds(), m.imagesPerSecond(), m.gflops()}) {
-                sb.append(',').append(Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "");
+                    m.trainSeconds(), m.evalSeconds(), m.imagesPerSecond()}) {
+                sb.append(',').append(cell(v));
             }
+            sb.append(',').append(m.forwardFlops()).append(',').append(m.trainFlops()).append(',').append(cell(m.gflops()));
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    private static String cell(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "";
     }
 
     static void atomicWrite(Path file, String content) throws IOException {

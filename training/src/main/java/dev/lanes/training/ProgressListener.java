@@ -56,7 +56,7 @@ public final class ProgressListener implements TrainingListener {
     }
 
     @Override
-    public void onEpochEnd(EpochMetrics m, Trainer trainer) {
+    public void onEpochEnd(EpochMetrics m, TrainingView run) {
         if (terminal) out.print("\r\033[2K"); // clear the bar line
         String val = m.validation() == null ? ""
                 : String.format(Locale.ROOT, "  %s loss %.4f acc %.2f%%", evalName, m.valLoss(), m.valAccuracy() * 100);

@@ -1,6 +1,7 @@
 package dev.lanes.training;
 
 import dev.lanes.engine.Tensor;
+import dev.lanes.nn.Flops;
 import dev.lanes.nn.Module;
 import dev.lanes.nn.layers.Dropout;
 import dev.lanes.nn.layers.SoftmaxCrossEntropy;
@@ -9,18 +10,20 @@ import dev.lanes.nn.optim.Optimizer;
 import dev.lanes.training.data.DataLoader;
 import dev.lanes.training.data.Seeds;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
- * Runs epochs of mini-batch training: per step forward, softmax cross-entropy, backward, optimizer step
- * with the learning rate from the schedule; after each epoch an evaluation on the validation loader,
- * then the listeners (progress, metrics files, checkpoints).
+ * Runs epochs of mini-batch training: per batch the {@link Step} (by default {@link GradientStep}: forward,
+ * softmax cross-entropy, backward, optimizer update) with the learning rate from the schedule; after each
+ * epoch an evaluation on the validation loader, then the {@link TrainingMethod}s (in list order, each one's
+ * {@link Changes} applied before the next is asked), then the listeners (progress, metrics files,
+ * checkpoints), which only observe a read-only {@link TrainingView}.
  *
  * <p>Determinism: the training order and augmentation depend only on the loader seed and the epoch, and
  * dropout layers are reseeded from {@code (seed, epoch)} at the start of every epoch, so with the same seed
  * and thread count two runs produce the same bits — and a run resumed from the checkpoint of epoch
- * {@code e} (model, optimizer state, history via {@link #restore}) continues exactly as the uninterrupted one.
+ * {@code e} (model, optimizer state, history, methods' state via {@link #restore}) continues exactly as the
+ * uninterrupted one.
  *
  * <p>Early stopping watches {@code val_accuracy} (higher is better) or {@code val_loss} (lower is better)
  * and stops after {@code patience} epochs without an improvement of more than {@code minDelta}. Its state
@@ -29,11 +32,7 @@ import java.util.List;
 public final class Trainer {
     public enum Monitor { VAL_ACCURACY, VAL_LOSS }
 
-    private final Module model;
-    private final Optimizer optimizer;
-    private final LrSchedule schedule;
-    private final DataLoader train;
-    private final DataLoader validation;
+    private final TrainingState state;
     private final int epochs;
     private final long seed;
     private final int numClasses;
@@ -41,16 +40,12 @@ public final class Trainer {
     private final int patience;
     private final double minDelta;
     private final List<TrainingListener> listeners;
-    private final List<EpochMetrics> history = new ArrayList<>();
-    private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
     private final SoftmaxCrossEntropy evalLoss = new SoftmaxCrossEntropy();
 
     private Trainer(Builder b) {
-        this.model = b.model;
-        this.optimizer = b.optimizer;
-        this.schedule = b.schedule != null ? b.schedule : LrSchedule.constant(b.optimizer.learningRate());
-        this.train = b.train;
-        this.validation = b.validation;
+        LrSchedule schedule = b.schedule != null ? b.schedule : LrSchedule.constant(b.optimizer.learningRate());
+        this.state = new TrainingState(b.model, b.optimizer, schedule, b.train, b.validation, b.step != null ? b.step : new GradientStep(),
+                b.methods, b.epochs, b.seed);
         this.epochs = b.epochs;
         this.seed = b.seed;
         this.numClasses = b.numClasses > 0 ? b.numClasses : b.train.dataset().numClasses();
@@ -64,46 +59,55 @@ public final class Trainer {
         return new Builder(model, optimizer, train);
     }
 
-    public Module model() { return model; }
+    /** The current model (a method may have replaced the one the trainer was built with). */
+    public Module model() { return state.model(); }
 
-    public Optimizer optimizer() { return optimizer; }
+    public Optimizer optimizer() { return state.optimizer(); }
 
-    public DataLoader trainLoader() { return train; }
+    public DataLoader trainLoader() { return state.trainLoader(); }
+
+    /** The run's current state, read-only for observers. */
+    public TrainingView view() { return state; }
+
+    public List<TrainingMethod> methods() { return state.methods(); }
 
     public int epochs() { return epochs; }
 
     public long seed() { return seed; }
 
     /** Metrics of the epochs completed so far (restored ones included). */
-    public List<EpochMetrics> history() { return Collections.unmodifiableList(history); }
+    public List<EpochMetrics> history() { return state.history(); }
 
-    public int completedEpochs() { return history.size(); }
+    public int completedEpochs() { return state.completedEpochs(); }
 
     /**
-     * Adopts the history of a checkpoint whose model and optimizer state have already been loaded;
-     * {@link #fit} then continues with the next epoch.
+     * Adopts the history (and global step) of a checkpoint whose model, optimizer and methods' state have
+     * already been loaded; {@link #fit} then continues with the next epoch.
      */
-    public void restore(List<EpochMetrics> restored) {
+    public void restore(List<EpochMetrics> restored, long globalStep) {
         if (restored.size() > epochs) {
             throw new IllegalArgumentException("checkpoint has " + restored.size() + " epochs but this run has only " + epochs);
         }
-        history.clear();
-        history.addAll(restored);
+        state.restore(restored, globalStep);
     }
 
     /** Trains from the epoch after the last completed one to {@link #epochs()} or an early stop. */
     public TrainingResult fit() {
         long start = System.nanoTime();
-        int first = history.size() + 1;
+        int first = state.completedEpochs() + 1;
+        for (TrainingMethod m : state.methods()) state.apply(m.onRunStart(state));
+        DataLoader train = state.trainLoader();
         for (TrainingListener l : listeners) l.onRunStart(first, epochs, train.batchesPerEpoch(), train.samplesPerEpoch());
         boolean stopped = shouldStop();
         for (int epoch = first; epoch <= epochs && !stopped; epoch++) {
-            EpochMetrics m = runEpoch(epoch);
-            history.add(m);
-            for (TrainingListener l : listeners) l.onEpochEnd(m, this);
+            for (TrainingMethod m : state.methods()) m.onEpochStart(state, epoch);
+            EpochMetrics metrics = runEpoch(epoch);
+            state.addEpoch(metrics);
+            for (TrainingMethod m : state.methods()) state.apply(m.onEpochEnd(state, metrics));
+            for (TrainingListener l : listeners) l.onEpochEnd(metrics, state);
             stopped = shouldStop();
         }
-        TrainingResult r = new TrainingResult(List.copyOf(history), stopped && history.size() < epochs, bestEpoch(),
+        TrainingResult r = new TrainingResult(List.copyOf(state.history()), stopped && state.completedEpochs() < epochs, bestEpoch(),
                 (System.nanoTime() - start) / 1e9);
         for (TrainingListener l : listeners) l.onRunEnd(r);
         return r;
@@ -112,11 +116,15 @@ public final class Trainer {
     /** One epoch (1-based) of training then evaluation. */
     private EpochMetrics runEpoch(int epoch) {
         int e0 = epoch - 1;
+        Module model = state.model();
+        Optimizer optimizer = state.optimizer();
+        LrSchedule schedule = state.schedule();
+        DataLoader train = state.trainLoader();
+        Step step = state.step();
         reseedDropout(model, e0, new int[] {0});
         model.train();
         int steps = train.batchesPerEpoch();
-        int[] imageShape = train.imageShape();
-        long flopsPerImage = 3 * model.flops(new int[] {1, imageShape[0], imageShape[1], imageShape[2]});
+        Flops perImage = Cost.perImage(model, train.imageShape(), step.cachedPrefix());
         double lossSum = 0;
         long correct = 0, samples = 0;
         float lr = optimizer.learningRate();
@@ -126,17 +134,14 @@ public final class Trainer {
                 DataLoader.Batch b = it.next();
                 lr = schedule.rate(e0, b.index(), steps);
                 optimizer.setLearningRate(lr);
-                optimizer.zeroGrad();
-                Tensor logits = model.forward(b.images());
-                float l = loss.forward(logits, b.labels(), 0);
+                float l = step.train(state, b);
                 if (!Float.isFinite(l)) {
                     throw new IllegalStateException("training diverged: loss is " + l + " at epoch " + epoch + ", step " + b.index()
                             + " (learning rate " + lr + "); try a smaller --lr");
                 }
-                model.backward(loss.backward());
-                optimizer.step();
+                state.stepDone();
                 lossSum += (double) l * b.size();
-                correct += SoftmaxCrossEntropy.correct(logits, b.labels(), 0);
+                correct += step.correct();
                 samples += b.size();
                 long elapsed = System.nanoTime() - t0;
                 for (TrainingListener li : listeners) li.onBatchEnd(epoch, b.index(), (int) samples, lossSum / samples, elapsed);
@@ -144,15 +149,16 @@ public final class Trainer {
         }
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
+        DataLoader validation = state.validationLoader();
         Evaluation val = validation == null ? null : evaluate(validation);
         double evalSeconds = (System.nanoTime() - t1) / 1e9;
         return new EpochMetrics(epoch, samples == 0 ? Double.NaN : lossSum / samples, samples == 0 ? Double.NaN : (double) correct / samples,
-                val, lr, trainSeconds, evalSeconds, samples, flopsPerImage * samples);
+                val, lr, trainSeconds, evalSeconds, samples, perImage.forward() * samples, perImage.training() * samples);
     }
 
     /** Loss, accuracy and confusion matrix of the model (in eval mode) over one pass of {@code loader}. */
     public Evaluation evaluate(DataLoader loader) {
-        return evaluate(model, loader, numClasses, evalLoss);
+        return evaluate(state.model(), loader, numClasses, evalLoss);
     }
 
     public static Evaluation evaluate(Module model, DataLoader loader, int numClasses) {
@@ -203,7 +209,7 @@ public final class Trainer {
     public int bestEpoch() {
         int best = 0;
         double bestValue = Double.NaN;
-        for (EpochMetrics m : history) {
+        for (EpochMetrics m : state.history()) {
             if (better(monitored(m), bestValue)) {
                 best = m.epoch();
                 bestValue = monitored(m);
@@ -213,7 +219,8 @@ public final class Trainer {
     }
 
     private boolean shouldStop() {
-        if (patience <= 0 || validation == null || history.isEmpty()) return false;
+        List<EpochMetrics> history = state.history();
+        if (patience <= 0 || state.validationLoader() == null || history.isEmpty()) return false;
         return history.get(history.size() - 1).epoch() - bestEpoch() >= patience;
     }
 
@@ -230,6 +237,8 @@ public final class Trainer {
         private int patience;
         private double minDelta;
         private final List<TrainingListener> listeners = new ArrayList<>();
+        private final List<TrainingMethod> methods = new ArrayList<>();
+        private Step step;
 
         private Builder(Module model, Optimizer optimizer, DataLoader train) {
             if (model == null || optimizer == null || train == null) throw new IllegalArgumentException("model, optimizer and loader are required");
@@ -264,6 +273,16 @@ public final class Trainer {
         }
 
         public Builder listener(TrainingListener l) { listeners.add(l); return this; }
+
+        /** Adds a method; methods act in the order they are added. */
+        public Builder method(TrainingMethod m) {
+            if (m == null) throw new IllegalArgumentException("method is null");
+            methods.add(m);
+            return this;
+        }
+
+        /** The step to start with (default {@link GradientStep}); methods may replace it. */
+        public Builder step(Step s) { this.step = s; return this; }
 
         public Trainer build() { return new Trainer(this); }
     }

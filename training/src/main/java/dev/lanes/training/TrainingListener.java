@@ -1,7 +1,7 @@
 package dev.lanes.training;
 
 /**
- * Observes a {@link Trainer} run. All callbacks come on the training thread; every method has an empty
+ * Observes a {@link Trainer} run through a read-only {@link TrainingView}. All callbacks come on the training thread; every method has an empty
  * default so a listener implements only what it needs.
  */
 public interface TrainingListener {
@@ -11,8 +11,8 @@ public interface TrainingListener {
     /** After each training step; {@code samplesDone} counts this epoch's images so far. */
     default void onBatchEnd(int epoch, int batch, int samplesDone, double runningLoss, long epochElapsedNanos) {}
 
-    /** After the epoch's training and evaluation. {@code trainer} gives access to model and state. */
-    default void onEpochEnd(EpochMetrics metrics, Trainer trainer) {}
+    /** After the epoch's training, evaluation and the methods' changes; {@code run} is read-only. */
+    default void onEpochEnd(EpochMetrics metrics, TrainingView run) {}
 
     /** After the last epoch (or an early stop). */
     default void onRunEnd(TrainingResult result) {}

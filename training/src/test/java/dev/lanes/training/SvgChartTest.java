@@ -15,7 +15,7 @@ import org.w3c.dom.NodeList;
 
 class SvgChartTest {
     static EpochMetrics epoch(int e, double loss, double acc, Evaluation val) {
-        return new EpochMetrics(e, loss, acc, val, 1e-3, 1.5, 0.2, 1000, 1_000_000);
+        return new EpochMetrics(e, loss, acc, val, 1e-3, 1.5, 0.2, 1000, 400_000, 1_000_000);
     }
 
     static Document parse(String svg) throws Exception {

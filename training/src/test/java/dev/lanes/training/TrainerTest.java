@@ -56,7 +56,11 @@ class TrainerTest {
         assertTrue(last.valLoss() < r.history().get(0).valLoss() || last.valLoss() < 0.3, "loss falls");
         assertEquals(4000, last.trainSamples());
         assertEquals(1000, last.validation().samples());
-        assertEquals(3 * model.flops(new int[] {1, 1, 28, 28}) * 4000, last.trainFlops());
+        long forward = model.flops(new int[] {1, 1, 28, 28});
+        assertEquals(forward * 4000, last.forwardFlops());
+        assertEquals(Cost.perImage(model, new int[] {1, 28, 28}, 0).training() * 4000, last.trainFlops());
+        // the first conv needs no dx: less than the old "3 x forward", more than forward + one backward
+        assertTrue(last.trainFlops() < 3 * forward * 4000 && last.trainFlops() > 2 * forward * 4000, "train FLOPs " + last.trainFlops());
         double[] perClass = last.validation().perClassAccuracy();
         for (int c = 0; c < 10; c++) assertTrue(perClass[c] > 0.8, "class " + c + ": " + perClass[c]);
     }
@@ -73,7 +77,7 @@ class TrainerTest {
         Module b = Zoo.create("lenet5", 1, 10, 9);
         TrainingListener crash = new TrainingListener() {
             @Override
-            public void onEpochEnd(EpochMetrics m, Trainer t) {
+            public void onEpochEnd(EpochMetrics m, TrainingView t) {
                 if (m.epoch() == 2) throw new IllegalStateException("simulated crash");
             }
         };
@@ -125,7 +129,7 @@ class TrainerTest {
                 .epochs(20).earlyStopping(Trainer.Monitor.VAL_ACCURACY, 2, 0)
                 .listener(new TrainingListener() {
                     @Override
-                    public void onEpochEnd(EpochMetrics metrics, Trainer trainer) { seen.add(metrics.epoch()); }
+                    public void onEpochEnd(EpochMetrics metrics, TrainingView run) { seen.add(metrics.epoch()); }
                 }).build();
         TrainingResult r = t.fit();
         assertTrue(r.stoppedEarly());
@@ -136,14 +140,17 @@ class TrainerTest {
     @Test
     void historySurvivesTheCheckpointCodecExactly() {
         EpochMetrics m = new EpochMetrics(4, 0.1 / 3, 2.0 / 3, new Evaluation(Math.PI / 7, 0.987654321, new int[][] {{5, 1}, {0, 7}}),
-                1.234e-4, 12.5, 0.75, 60000, 123456789012L);
+                1.234e-4, 12.5, 0.75, 60000, 41152263004L, 123456789012L);
         EpochMetrics back = Checkpoint.decode(Path.of("x"), Checkpoint.encode(m));
         assertEquals(m.trainLoss(), back.trainLoss());
         assertEquals(m.valLoss(), back.valLoss());
         assertEquals(m.trainFlops(), back.trainFlops());
+        assertEquals(m.forwardFlops(), back.forwardFlops());
         assertArrayEquals(m.validation().confusion(), back.validation().confusion());
-        EpochMetrics noVal = new EpochMetrics(1, 1, 0.5, null, 1e-3, 1, 0, 10, 20);
+        EpochMetrics noVal = new EpochMetrics(1, 1, 0.5, null, 1e-3, 1, 0, 10, 7, 20);
         assertEquals(noVal, Checkpoint.decode(Path.of("x"), Checkpoint.encode(noVal)));
+        // an entry written before forward FLOPs were recorded: they were a third of the "3 x forward" total
+        assertEquals(new EpochMetrics(1, 1, 0.5, null, 1e-3, 1, 0, 10, 10, 30), Checkpoint.decode(Path.of("x"), "1;1.0;0.5;0.001;1.0;0.0;10;30"));
     }
 
     static void assertBitIdentical(Module x, Module y) {

@@ -14,6 +14,7 @@ import java.util.Set;
 final class Args {
     private final String command;
     private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, List<String>> repeated = new LinkedHashMap<>();
     private final List<String> positionals = new ArrayList<>();
     private final boolean help;
 
@@ -49,6 +50,7 @@ final class Args {
                         value = argv[++i];
                     }
                     values.put(name, value);
+                    repeated.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
                 } else {
                     throw error("unknown option --" + name);
                 }
@@ -82,6 +84,11 @@ final class Args {
     boolean flag(String name) { return values.containsKey(name); }
 
     List<String> positionals() { return positionals; }
+
+    /** Every value of a repeatable option, in command-line order (empty when absent). */
+    List<String> all(String name) {
+        return List.copyOf(repeated.getOrDefault(name, List.of()));
+    }
 
     String string(String name, String def) {
         return values.getOrDefault(name, def);

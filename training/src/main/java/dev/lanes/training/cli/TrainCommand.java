@@ -17,7 +17,10 @@ import dev.lanes.training.Json;
 import dev.lanes.training.MetricsFiles;
 import dev.lanes.training.ProgressListener;
 import dev.lanes.training.Trainer;
+import dev.lanes.training.TrainingMethod;
 import dev.lanes.training.TrainingResult;
+import dev.lanes.training.methods.MethodSpec;
+import dev.lanes.training.methods.Methods;
 import dev.lanes.training.data.DataLoader;
 import dev.lanes.training.data.Dataset;
 import dev.lanes.training.data.DatasetStats;
@@ -25,6 +28,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,13 +62,15 @@ final class TrainCommand {
               --out DIR            run folder: metrics.csv, metrics.json, chart.svg, checkpoints/, model.lanes
                                    (default runs/<model>)
               --resume             continue from the newest checkpoint in --out with the same options
+              --method NAME[:k=v,...]  a training method, repeatable; methods act in the order given
+                                   (%s; e.g. freeze-prefix:layers=4,at=2)
               --json               print one JSON summary on stdout (progress goes to stderr)
               --help               this text
             CIFAR-10 is augmented with random crops (padding 4) and horizontal flips; digits are not.
-            """.formatted(DEFAULT_EPOCHS, DEFAULT_BATCH, DEFAULT_LR);
+            """.formatted(DEFAULT_EPOCHS, DEFAULT_BATCH, DEFAULT_LR, String.join(" | ", Methods.names()));
 
     private static final Set<String> VALUES = Set.of("model", "data", "epochs", "batch", "optimizer", "lr", "weight-decay",
-            "threads", "seed", "out", "limit", "patience", "validation");
+            "threads", "seed", "out", "limit", "patience", "validation", "method");
     private static final Set<String> FLAGS = Set.of("resume", "json");
 
     private TrainCommand() {}
@@ -89,6 +95,17 @@ final class TrainCommand {
         int limit = a.intValue("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
         int patience = a.intValue("patience", 0, 0, 100_000);
         int validation = a.intValue("validation", 0, 0, Integer.MAX_VALUE);
+        List<TrainingMethod> methods = new ArrayList<>();
+        List<String> methodSpecs = new ArrayList<>();
+        for (String m : a.all("method")) {
+            try {
+                MethodSpec ms = MethodSpec.parse(m);
+                methods.add(Methods.create(ms));
+                methodSpecs.add(ms.toString());
+            } catch (IllegalArgumentException e) {
+                throw a.error("--method: " + e.getMessage());
+            }
+        }
         boolean json = a.flag("json");
         boolean resume = a.flag("resume");
         Path dataDir = Path.of(a.string("data", DataSource.defaultDir().toString())).toAbsolutePath().normalize();
@@ -132,11 +149,14 @@ final class TrainCommand {
             config.put("limit", Integer.toString(Math.min(limit, trainSet.size() + validation)));
             config.put("validation", Integer.toString(validation));
             config.put("threads", Integer.toString(threads));
+            config.put("methods", String.join(" ", methodSpecs));
 
             Map<String, Object> runInfo = new LinkedHashMap<>(config);
             runInfo.put("params", net.parameterCount());
             Path checkpoints = outDir.resolve("checkpoints");
-            Trainer trainer = Trainer.builder(net, opt, trainLoader)
+            Trainer.Builder builder = Trainer.builder(net, opt, trainLoader);
+            methods.forEach(builder::method);
+            Trainer trainer = builder
                     .validation(valLoader)
                     .epochs(epochs)
                     .seed(seed)
@@ -161,7 +181,7 @@ final class TrainCommand {
             Path modelFile = outDir.resolve("model.lanes");
             Map<String, String> meta = new LinkedHashMap<>(config);
             meta.put("epochs_completed", Integer.toString(r.history().size()));
-            ModelFile.save(modelFile, net, Map.of(), meta);
+            ModelFile.save(modelFile, trainer.model(), Map.of(), meta);
             var last = r.last();
             Evaluation test = validation > 0 ? trainer.evaluate(testLoader) : new Evaluation(last.valLoss(), last.valAccuracy(), null);
             Json summary = Json.object()
@@ -179,7 +199,7 @@ final class TrainCommand {
                     .put("train_seconds", r.trainSeconds())
                     .put("wall_seconds", r.wallSeconds())
                     .put("images_per_second", last.imagesPerSecond())
-                    .put("params", net.parameterCount())
+                    .put("params", trainer.model().parameterCount())
                     .put("threads", threads)
                     .put("batch", batch)
                     .put("optimizer", optName)
@@ -199,7 +219,7 @@ final class TrainCommand {
 
     /** A resumed run must use the options of the interrupted one, or it would not continue it exactly. */
     private static void checkSameRun(Path file, Map<String, String> config, Map<String, String> meta, PrintStream err) {
-        for (String key : List.of("model", "optimizer", "lr", "weight_decay", "batch", "epochs", "seed", "limit", "validation", "in_channels",
+        for (String key : List.of("model", "optimizer", "lr", "weight_decay", "batch", "epochs", "seed", "limit", "validation", "methods", "in_channels",
                 "height", "width", "num_classes")) {
             String was = meta.get(key), now = config.get(key);
             if (was != null && !was.equals(now)) {

@@ -27,8 +27,36 @@ import java.util.concurrent.Future;
  * {@code (x - mean[c]) / std[c]} (optional).
  */
 public final class DataLoader implements AutoCloseable {
-    /** One batch: {@code images} is {@code [size, C, H, W]}; {@code labels[0..size)} are valid. */
-    public record Batch(int index, int size, Tensor images, int[] labels) {}
+    /**
+     * One batch: {@code images} is {@code [size, C, H, W]}; {@code labels[0..size)} and {@code indices[0..size)}
+     * are valid, {@code indices[i]} being the dataset index of row {@code i} (after shuffling), so a method can
+     * cache per-sample results. Each of the loader's buffers owns one Batch that is refilled in place, so
+     * iterating allocates nothing per batch; a batch is valid until the next {@code next()}.
+     */
+    public static final class Batch {
+        private final int[] labels, indices;
+        private int index, size;
+        private Tensor images;
+
+        private Batch(int[] labels, int[] indices) {
+            this.labels = labels;
+            this.indices = indices;
+        }
+
+        /** The 0-based position of this batch in its epoch. */
+        public int index() { return index; }
+
+        /** Rows in this batch (the last one of an epoch may be partial). */
+        public int size() { return size; }
+
+        public Tensor images() { return images; }
+
+        /** Labels of the rows; entries at and past {@link #size()} are stale. */
+        public int[] labels() { return labels; }
+
+        /** Dataset indices of the rows; entries at and past {@link #size()} are stale. */
+        public int[] indices() { return indices; }
+    }
 
     private final Dataset dataset;
     private final int batchSize;
@@ -217,6 +245,7 @@ public final class DataLoader implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             int off = i * outSize;
             float[] img = buf.raw;
+            buf.indices[i] = order[from + i];
             buf.labels[i] = dataset.get(order[from + i], img, 0);
             if (resize) {
                 ImageResize.resize(resizeMethod, img, 0, channels, inH, inW, buf.resized, 0, outH, outW);
@@ -226,8 +255,14 @@ public final class DataLoader implements AutoCloseable {
             else System.arraycopy(img, 0, buf.images, off, outSize);
             if (mean != null) normalise(buf.images, off);
         }
-        Tensor t = size == batchSize ? buf.full : Tensor.wrap(buf.images, 0, size, channels, outH, outW);
-        return new Batch(index, size, t, buf.labels);
+        Batch b = buf.batch;
+        if (size != batchSize && (buf.partial == null || buf.partial.dim(0) != size)) {
+            buf.partial = Tensor.wrap(buf.images, 0, size, channels, outH, outW); // the epoch's last batch
+        }
+        b.images = size == batchSize ? buf.full : buf.partial;
+        b.index = index;
+        b.size = size;
+        return b;
     }
 
     private void normalise(float[] x, int off) {
@@ -245,7 +280,10 @@ public final class DataLoader implements AutoCloseable {
         final int[] labels = new int[batchSize];
         final float[] raw = new float[channels * inH * inW];
         final float[] resized = new float[channels * outH * outW];
+        final int[] indices = new int[batchSize];
         final Tensor full = Tensor.wrap(images, 0, batchSize, channels, outH, outW);
+        final Batch batch = new Batch(labels, indices);
+        Tensor partial; // the last, smaller batch of an epoch, kept while its size recurs
     }
 
     public static final class Builder {

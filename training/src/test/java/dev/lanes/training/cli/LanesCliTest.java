@@ -27,12 +27,29 @@ class LanesCliTest {
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void methodsRunInsideANormalTrainingRunAndAreCheckedOnResume() throws Exception {
+        String data = TestData.mnistDir().toString();
+        Path out = tmp.resolve("freeze");
+        Run t = lanes("train", "--data", data, "--limit", "200", "--epochs", "2", "--batch", "40", "--threads", "2",
+                "--method", "freeze-prefix:layers=4,at=2", "--out", out.toString(), "--json");
+        assertEquals(0, t.status(), t.err());
+        String csv = Files.readString(out.resolve("metrics.csv"));
+        String[] rows = csv.lines().toArray(String[]::new);
+        int col = java.util.Arrays.asList(rows[0].split(",")).indexOf("train_flops");
+        assertTrue(Long.parseLong(rows[2].split(",")[col]) < Long.parseLong(rows[1].split(",")[col]), "epoch 2 trains less: " + csv);
+        Run other = lanes("train", "--data", data, "--limit", "200", "--epochs", "2", "--batch", "40", "--threads", "2",
+                "--out", out.toString(), "--resume");
+        assertEquals(1, other.status());
+        assertTrue(other.err().contains("methods="), other.err());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "train --bogus", "train --epochs", "train --epochs abc", "train --epochs 0", "train --lr -1", "train --lr nan",
             "train --optimizer rmsprop", "train --model alexnet", "train --batch 2.5", "train --threads 0", "train --resume=yes",
             "train extra", "train -x", "eval", "eval a b", "eval m --bogus 1", "inspect", "inspect m --threads 2",
-            "bench", "bench fft", "bench gemm --n -5", "bench step --model nope", "bench step --batch", "frobnicate", ""})
+            "train --method nope", "train --method freeze-prefix:layers=x", "train --method freeze-prefix:layers=2,bogus=1", "bench", "bench fft", "bench gemm --n -5", "bench step --model nope", "bench step --batch", "frobnicate", ""})
     void badCommandLinesExitWithTwoAndOneLine(String line) {
         Run r = lanes(line.isEmpty() ? new String[0] : line.split(" "));
         assertEquals(2, r.status(), line + " -> " + r.err());

@@ -26,12 +26,37 @@ class DataLoaderProperties {
                 for (int i = 0; i < b.size(); i++) {
                     ids[i] = (int) b.images().data()[i * per];
                     assertEquals(ids[i] % 10, b.labels()[i], "label travels with its image");
+                    assertEquals(ids[i], b.indices()[i], "the batch names the dataset index of each row");
                 }
                 assertEquals(b.size(), b.images().dim(0));
                 batches.add(ids);
             }
         }
         return batches;
+    }
+
+    @Property(tries = 30)
+    void batchIndicesAreTheEpochOrderSliced(@ForAll @IntRange(min = 1, max = 200) int size, @ForAll @IntRange(min = 1, max = 40) int batch,
+                                            @ForAll boolean prefetch, @ForAll @IntRange(max = 5) int epoch) {
+        try (DataLoader loader = DataLoader.builder(new IndexDataset(size)).batchSize(batch).shuffle(true).seed(3).prefetch(prefetch).build()) {
+            int[] order = loader.order(epoch);
+            List<int[]> batches = epoch(loader, epoch);
+            int at = 0;
+            for (int[] ids : batches) {
+                assertArrayEquals(Arrays.copyOfRange(order, at, at + ids.length), ids);
+                at += ids.length;
+            }
+            assertEquals(size, at);
+        }
+    }
+
+    @Example
+    void batchesAreReusedNotAllocated() {
+        try (DataLoader loader = DataLoader.builder(new IndexDataset(20)).batchSize(4).prefetch(false).build();
+             DataLoader.EpochIterator it = loader.epoch(0)) {
+            DataLoader.Batch first = it.next();
+            assertTrue(first == it.next(), "one Batch per buffer, refilled in place");
+        }
     }
 
     @Property(tries = 60)

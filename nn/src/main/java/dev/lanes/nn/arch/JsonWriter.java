@@ -4,8 +4,8 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Writes {@link JsonValue}s as stable, human-readable text: a value that fits on one line within
- * {@link #WIDTH} columns (indent included) is written compactly, anything larger puts one field or item per
+ * Writes {@link JsonValue}s as stable, human-readable text: a value that fits on its line within
+ * {@link #WIDTH} columns (indent, field name and a following comma included) is written compactly, anything larger puts one field or item per
  * line, indented by two spaces. The output depends on the value only, so the same value always gives the same text.
  */
 final class JsonWriter {
@@ -15,13 +15,14 @@ final class JsonWriter {
 
     static String write(JsonValue v) {
         StringBuilder sb = new StringBuilder();
-        pretty(sb, v, 0);
+        pretty(sb, v, 0, 0);
         return sb.append('\n').toString();
     }
 
-    private static void pretty(StringBuilder sb, JsonValue v, int indent) {
+    /** {@code column}: where on its line the value starts. */
+    private static void pretty(StringBuilder sb, JsonValue v, int indent, int column) {
         String compact = compact(v);
-        if (indent + compact.length() <= WIDTH || !(v instanceof JsonValue.Obj || v instanceof JsonValue.Arr)) {
+        if (column + compact.length() + 1 <= WIDTH || !(v instanceof JsonValue.Obj || v instanceof JsonValue.Arr)) {
             sb.append(compact);
             return;
         }
@@ -31,10 +32,11 @@ final class JsonWriter {
             Iterator<Map.Entry<String, JsonValue>> it = o.fields().entrySet().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonValue> e = it.next();
+                int lineStart = sb.length();
                 sb.append(inner);
                 string(sb, e.getKey());
                 sb.append(": ");
-                pretty(sb, e.getValue(), indent + 2);
+                pretty(sb, e.getValue(), indent + 2, sb.length() - lineStart);
                 sb.append(it.hasNext() ? ",\n" : "\n");
             }
             sb.append(" ".repeat(indent)).append('}');
@@ -43,7 +45,7 @@ final class JsonWriter {
             sb.append("[\n");
             for (int i = 0; i < a.items().size(); i++) {
                 sb.append(inner);
-                pretty(sb, a.items().get(i), indent + 2);
+                pretty(sb, a.items().get(i), indent + 2, indent + 2);
                 sb.append(i + 1 < a.items().size() ? ",\n" : "\n");
             }
             sb.append(" ".repeat(indent)).append(']');

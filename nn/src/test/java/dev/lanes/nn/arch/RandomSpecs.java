@@ -33,7 +33,8 @@ public final class RandomSpecs {
 
     /** Random nets, shrinking towards the smallest. */
     public static Arbitrary<Net> nets() {
-        return Arbitraries.integers().between(0, Integer.MAX_VALUE).list().ofMaxSize(160).map(RandomSpecs::build);
+        return Arbitraries.integers().between(0, Integer.MAX_VALUE).withoutEdgeCases().list().ofMinSize(60).ofMaxSize(160)
+                .map(RandomSpecs::build);
     }
 
     /** The net a seed gives, for tests outside jqwik. */
@@ -79,7 +80,7 @@ public final class RandomSpecs {
             w = flip() ? h : 4 + pick(9);
             int[] input = {n, c, h, w};
             Seq body = new Seq();
-            int stages = pick(5);
+            int stages = pick(7);
             for (int i = 0; i < stages; i++) stage(body);
             Seq head = new Seq();
             int classes = head(head);

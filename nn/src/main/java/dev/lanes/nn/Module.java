@@ -64,6 +64,24 @@ public abstract class Module {
         return names;
     }
 
+    /**
+     * This module and every descendant by dotted path, in forward order (depth first, a parent before its
+     * children): {@code ""} is this module, {@code "layer1.0.main.conv1"} a nested one. Parameter paths are
+     * a module's path, a dot, and the parameter's name.
+     */
+    public final Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        collectModules("", this, out);
+        return out;
+    }
+
+    private static void collectModules(String path, Module m, Map<String, Module> out) {
+        out.put(path, m);
+        List<Module> kids = m.children();
+        List<String> names = m.childNames();
+        for (int i = 0; i < kids.size(); i++) collectModules(path.isEmpty() ? names.get(i) : path + "." + names.get(i), kids.get(i), out);
+    }
+
     /** Every parameter under a dotted path such as {@code "3.conv1.weight"}, in forward order. */
     public final Map<String, Parameter> namedParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();

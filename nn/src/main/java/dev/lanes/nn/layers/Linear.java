@@ -26,13 +26,24 @@ public final class Linear extends Module implements Initializable {
     private int[] inShape, outShape;
     private Tensor x, y, dx;
 
+    /** A layer over the given parameters (kept, not copied): {@code weight} [out, in] named "weight", {@code bias} [out] named "bias" or null. */
+    public Linear(Parameter weight, Parameter bias) {
+        int[] w = Parts.require("Linear", "weight", weight, 2).shape();
+        this.out = w[0];
+        this.in = w[1];
+        this.weight = weight;
+        this.bias = Parts.requireVector("Linear", "bias", bias, out);
+    }
+
+    /** A freshly initialised layer (see {@link #resetParameters}). */
     public Linear(int in, int out, boolean bias) {
-        if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: in and out must be positive, got " + in + ", " + out);
-        this.in = in;
-        this.out = out;
-        this.weight = new Parameter("weight", out, in);
-        this.bias = bias ? new Parameter("bias", out) : null;
+        this(newWeight(in, out), bias ? new Parameter("bias", out) : null);
         resetParameters(new SplittableRandom(0));
+    }
+
+    private static Parameter newWeight(int in, int out) {
+        if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: in and out must be positive, got " + in + ", " + out);
+        return new Parameter("weight", out, in);
     }
 
     public Linear(int in, int out) {
@@ -44,10 +55,13 @@ public final class Linear extends Module implements Initializable {
     /** The bias, or null when the layer has none. */
     public Parameter bias() { return bias; }
 
+    public boolean hasBias() { return bias != null; }
+
     public int inFeatures() { return in; }
 
     public int outFeatures() { return out; }
 
+    /** Kaiming-normal weight with fan-in {@code in}, zero bias. */
     @Override
     public void resetParameters(SplittableRandom rng) {
         Init.kaimingNormal(weight.value(), in, rng);

@@ -27,6 +27,19 @@ class ConvLinearGradientProperties {
         check.checkModule(conv, GradCheck.uniform(rng, 1, n, in, h, w), rng);
     }
 
+    @Property(tries = 30)
+    void conv2dWithPerAxisGeometryGradients(@ForAll @IntRange(min = 1, max = 3) int in, @ForAll @IntRange(min = 1, max = 3) int out,
+                                            @ForAll @IntRange(min = 1, max = 4) int kh, @ForAll @IntRange(min = 1, max = 4) int kw,
+                                            @ForAll @IntRange(min = 1, max = 3) int sh, @ForAll @IntRange(min = 1, max = 3) int sw,
+                                            @ForAll @IntRange(min = 0, max = 2) int ph, @ForAll @IntRange(min = 0, max = 2) int pw,
+                                            @ForAll boolean bias, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Conv2d conv = new Conv2d(in, out, kh, kw, sh, sw, ph, pw, bias);
+        conv.resetParameters(rng);
+        if (bias) conv.bias().value().copyFrom(GradCheck.uniform(rng, 0.5, out));
+        check.checkModule(conv, GradCheck.uniform(rng, 1, 2, in, 4 + kh, 3 + kw), rng);
+    }
+
     @Property(tries = 20)
     void conv2dFrozenPartsGetNoGradientButDxIsRight(@ForAll @IntRange(min = 1, max = 3) int in, @ForAll @IntRange(min = 1, max = 3) int out,
                                                     @ForAll boolean freezeWeight, @ForAll long seed) {

@@ -93,7 +93,7 @@ class LayerBehaviourTest {
         float rm = bn.runningMean().data()[0], rv = bn.runningVar().data()[0];
         for (int i = 0; i < 8; i++) assertEquals((x.data()[i] - rm) / Math.sqrt(rv + 1e-5), e.data()[i], 1e-4);
         assertEquals(rm, bn.runningMean().data()[0]); // eval leaves the running stats alone
-        assertEquals(java.util.Set.of("runningMean", "runningVar"), new Sequential(bn).namedBuffers().keySet().stream()
+        assertEquals(java.util.Set.of("running_mean", "running_var"), new Sequential(bn).namedBuffers().keySet().stream()
                 .map(k -> k.substring(2)).collect(java.util.stream.Collectors.toSet()));
     }
 

@@ -133,7 +133,7 @@ public final class Trainer {
                     throw new IllegalStateException("training diverged: loss is " + l + " at epoch " + epoch + ", step " + b.index()
                             + " (learning rate " + lr + "); try a smaller --lr");
                 }
-                model.backward(loss.backward());
+                model.backward(loss.backward(), false); // nothing upstream of the model needs dx
                 optimizer.step();
                 lossSum += (double) l * b.size();
                 correct += SoftmaxCrossEntropy.correct(logits, b.labels(), 0);

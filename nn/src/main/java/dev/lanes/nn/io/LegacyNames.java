@@ -3,6 +3,7 @@ package dev.lanes.nn.io;
 import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
 import dev.lanes.nn.layers.BatchNorm2d;
+import dev.lanes.nn.layers.Residual;
 import dev.lanes.nn.param.TernaryStorage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.Map;
  * Entry names written by earlier versions, translated to today's for a given model. BatchNorm's entries were
  * {@code gamma}, {@code beta}, {@code runningMean} and {@code runningVar} (now PyTorch's {@code weight},
  * {@code bias}, {@code running_mean}, {@code running_var}); a ResNet basic block's children were
- * {@code conv1, bn1, conv2, bn2} and {@code shortcut.0, shortcut.1}. The model decides:
+ * {@code conv1, bn1, conv2, bn2} and {@code shortcut.0, shortcut.1} (now {@code main.conv1} ... and
+ * {@code shortcut.conv, shortcut.bn}, see {@link Residual#basicBlock}). The model decides:
  * an entry is renamed only when the file lacks the model's name but has its old name, so a file written today
  * is never touched.
  */
@@ -27,23 +29,39 @@ final class LegacyNames {
     }
 
     private static void walk(Module m, String newPrefix, String oldPrefix, Map<String, String> out) {
-        if (m instanceof BatchNorm2d) {
-            put(out, oldPrefix + "gamma", newPrefix + "weight");
-            put(out, oldPrefix + "beta", newPrefix + "bias");
-            put(out, oldPrefix + "runningMean", newPrefix + "running_mean");
-            put(out, oldPrefix + "runningVar", newPrefix + "running_var");
+        if (m.children().isEmpty()) { // a layer: its own entries, BatchNorm's under their old names
+            boolean bn = m instanceof BatchNorm2d;
+            for (String name : m.namedParameters().keySet()) put(out, oldPrefix + (bn ? oldBatchNormName(name) : name), newPrefix + name);
+            for (String name : m.namedBuffers().keySet()) put(out, oldPrefix + (bn ? oldBatchNormName(name) : name), newPrefix + name);
+            return;
+        }
+        if (m instanceof Residual r) { // the old BasicBlock: main's children sat in the block, the shortcut's were numbered
+            walk(r.main(), newPrefix + "main.", oldPrefix, out);
+            if (r.shortcut() != null) {
+                List<Module> kids = r.shortcut().children();
+                List<String> names = r.shortcut().childNames();
+                for (int i = 0; i < kids.size(); i++) {
+                    walk(kids.get(i), newPrefix + "shortcut." + names.get(i) + ".", oldPrefix + "shortcut." + i + ".", out);
+                }
+            }
+            return;
         }
         List<Module> kids = m.children();
         List<String> names = m.childNames();
         for (int i = 0; i < kids.size(); i++) {
             String name = names.get(i);
-            walk(kids.get(i), newPrefix + name + ".", oldPrefix + oldChildPath(m, name, kids.get(i)), out);
+            walk(kids.get(i), newPrefix + name + ".", oldPrefix + name + ".", out);
         }
     }
 
-    /** The old path segment(s), with the trailing dot, of child {@code name} of {@code parent}. */
-    private static String oldChildPath(Module parent, String name, Module child) {
-        return name + ".";
+    private static String oldBatchNormName(String name) {
+        return switch (name) {
+            case "weight" -> "gamma";
+            case "bias" -> "beta";
+            case "running_mean" -> "runningMean";
+            case "running_var" -> "runningVar";
+            default -> name;
+        };
     }
 
     private static void put(Map<String, String> out, String oldName, String newName) {

@@ -2,6 +2,7 @@ package dev.lanes.nn.layers;
 
 import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.AdaptiveAvgPoolSpec;
 
 /**
  * Average pooling to a fixed output size whatever the input resolution, with PyTorch's bins: output row i
@@ -83,9 +84,9 @@ public final class AdaptiveAvgPool2d extends Module {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy, boolean needDx) {
         Buffers.requireGradShape(this, dy, outShape);
-        if (!inputGradNeeded()) return null;
+        if (!needDx) return null;
         dx = Buffers.resize(dx, inShape);
         dx.fill(0f);
         int planes = inShape[0] * inShape[1], h = inShape[2], w = inShape[3];
@@ -103,6 +104,9 @@ public final class AdaptiveAvgPool2d extends Module {
         }
         return dx;
     }
+
+    @Override
+    public AdaptiveAvgPoolSpec spec() { return new AdaptiveAvgPoolSpec(outH, outW); }
 
     @Override
     public String describe() { return "AdaptiveAvgPool2d(" + outH + "x" + outW + ")"; }

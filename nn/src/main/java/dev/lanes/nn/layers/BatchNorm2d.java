@@ -3,6 +3,7 @@ package dev.lanes.nn.layers;
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.BatchNormSpec;
 import dev.lanes.nn.Parameter;
 import dev.lanes.nn.init.Initializable;
 import java.util.LinkedHashMap;
@@ -98,6 +99,9 @@ public final class BatchNorm2d extends Module implements Initializable {
     }
 
     @Override
+    public BatchNormSpec spec() { return new BatchNormSpec(channels, momentum, eps); }
+
+    @Override
     protected List<Parameter> ownParameters() { return List.of(weight, bias); }
 
     @Override
@@ -141,9 +145,9 @@ public final class BatchNorm2d extends Module implements Initializable {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy, boolean needDx) {
         Buffers.requireGradShape(this, dy, shape);
-        boolean wantDx = inputGradNeeded();
+        boolean wantDx = needDx;
         float[] dgamma = weight.trainable() ? weight.grad().data() : null;
         float[] dbeta = bias.trainable() ? bias.grad().data() : null;
         if (wantDx) dx = Buffers.resize(dx, shape);

@@ -3,7 +3,9 @@ package dev.lanes.nn.layers;
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.Tensor;
 import dev.lanes.engine.conv.ConvShape;
+import dev.lanes.nn.Flops;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.ConvSpec;
 import dev.lanes.nn.Parameter;
 import dev.lanes.nn.init.Init;
 import dev.lanes.nn.init.Initializable;
@@ -107,6 +109,11 @@ public final class Conv2d extends Module implements Initializable {
     }
 
     @Override
+    public ConvSpec spec() {
+        return new ConvSpec(in, out, kernelH, kernelW, strideH, strideW, padH, padW, bias != null, weight.format());
+    }
+
+    @Override
     protected List<Parameter> ownParameters() {
         return bias == null ? List.of(weight) : List.of(weight, bias);
     }
@@ -132,6 +139,19 @@ public final class Conv2d extends Module implements Initializable {
         return s.forwardFlops() + (bias == null ? 0 : (long) s.outputSize());
     }
 
+    /**
+     * Forward as {@link #flops}; backward-data (a transposed convolution, as many multiply-adds as forward)
+     * only when dx is needed; backward-weights (a correlation of x with dy, the same count) only when the
+     * weight trains, plus one add per output for a training bias.
+     */
+    @Override
+    public Flops trainingFlops(int[] inputShape, boolean needDx) {
+        ConvShape s = convShape(inputShape);
+        long macs2 = s.forwardFlops();
+        long weights = (weight.trainable() ? macs2 : 0) + (bias != null && bias.trainable() ? s.outputSize() : 0);
+        return new Flops(flops(inputShape), needDx ? macs2 : 0, weights);
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         if (inShape == null || !x.hasShape(inShape)) { // new shape: new geometry, buffers resized
@@ -147,7 +167,7 @@ public final class Conv2d extends Module implements Initializable {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy, boolean needDx) {
         Buffers.requireGradShape(this, dy, outShape);
         if (weight.trainable() || (bias != null && bias.trainable())) {
             // the kernel accumulates dw (and db unless null) in one pass; a frozen weight with a live bias is rare
@@ -159,7 +179,7 @@ public final class Conv2d extends Module implements Initializable {
                 biasGrad(dy, db);
             }
         }
-        if (!inputGradNeeded()) return null;
+        if (!needDx) return null;
         dx = Buffers.resize(dx, inShape);
         Kernels.conv().backwardData(shape, dy.data(), dy.offset(), weight.value().data(), 0, dx.data(), dx.offset());
         return dx;

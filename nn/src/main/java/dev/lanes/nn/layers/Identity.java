@@ -2,6 +2,7 @@ package dev.lanes.nn.layers;
 
 import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.IdentitySpec;
 
 /**
  * y = x: what a removed layer becomes, so that its siblings keep their paths.
@@ -26,10 +27,13 @@ public final class Identity extends Module {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy, boolean needDx) {
         Buffers.requireGradShape(this, dy, shape);
-        return inputGradNeeded() ? dy : null;
+        return needDx ? dy : null;
     }
+
+    @Override
+    public IdentitySpec spec() { return new IdentitySpec(); }
 
     @Override
     public String describe() { return "Identity"; }

@@ -2,7 +2,9 @@ package dev.lanes.nn.layers;
 
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.Tensor;
+import dev.lanes.nn.Flops;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.LinearSpec;
 import dev.lanes.nn.Parameter;
 import dev.lanes.nn.init.Init;
 import dev.lanes.nn.init.Initializable;
@@ -69,6 +71,9 @@ public final class Linear extends Module implements Initializable {
     }
 
     @Override
+    public LinearSpec spec() { return new LinearSpec(in, out, bias != null, weight.format()); }
+
+    @Override
     protected List<Parameter> ownParameters() {
         return bias == null ? List.of(weight) : List.of(weight, bias);
     }
@@ -84,6 +89,15 @@ public final class Linear extends Module implements Initializable {
     public long flops(int[] s) {
         outputShape(s);
         return 2L * s[0] * in * out + (bias == null ? 0 : (long) s[0] * out);
+    }
+
+    /** Forward as {@link #flops}; dx = dy·w (2·N·in·out) only when needed; dw = dyᵀ·x (the same) when the weight trains, db (N·out) when the bias does. */
+    @Override
+    public Flops trainingFlops(int[] s, boolean needDx) {
+        outputShape(s);
+        long gemm = 2L * s[0] * in * out;
+        long weights = (weight.trainable() ? gemm : 0) + (bias != null && bias.trainable() ? (long) s[0] * out : 0);
+        return new Flops(flops(s), needDx ? gemm : 0, weights);
     }
 
     @Override
@@ -105,7 +119,7 @@ public final class Linear extends Module implements Initializable {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy, boolean needDx) {
         Buffers.requireGradShape(this, dy, outShape);
         int n = inShape[0];
         if (weight.trainable()) {
@@ -116,7 +130,7 @@ public final class Linear extends Module implements Initializable {
             float[] db = bias.grad().data(), dyd = dy.data();
             for (int r = 0; r < n; r++) Kernels.elementwise().axpy(1f, dyd, dy.offset() + r * out, db, 0, out);
         }
-        if (!inputGradNeeded()) return null;
+        if (!needDx) return null;
         dx = Buffers.resize(dx, inShape);
         Kernels.gemm().sgemm(false, false, n, in, out, 1f, dy.data(), dy.offset(), out, weight.value().data(), 0, in,
                 0f, dx.data(), dx.offset(), in);

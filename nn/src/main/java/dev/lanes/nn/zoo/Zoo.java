@@ -2,7 +2,6 @@ package dev.lanes.nn.zoo;
 
 import dev.lanes.nn.init.Init;
 import dev.lanes.nn.layers.AdaptiveAvgPool2d;
-import dev.lanes.nn.layers.BasicBlock;
 import dev.lanes.nn.layers.BatchNorm2d;
 import dev.lanes.nn.layers.Conv2d;
 import dev.lanes.nn.layers.Flatten;
@@ -10,14 +9,15 @@ import dev.lanes.nn.layers.GlobalAvgPool;
 import dev.lanes.nn.layers.Linear;
 import dev.lanes.nn.layers.MaxPool2d;
 import dev.lanes.nn.layers.ReLU;
+import dev.lanes.nn.layers.Residual;
 import dev.lanes.nn.layers.Sequential;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The model zoo. Every factory returns a {@link Sequential} initialised from its seed (see {@link Init}) whose
- * {@code inputGradNeeded} is false: nothing upstream needs dL/dinput, so the first layer skips its
- * backward-data pass and {@code backward} returns null.
+ * The model zoo. Every factory returns a {@link Sequential} initialised from its seed (see {@link Init}). A
+ * trainer calls {@code backward(dy, false)} on it: nothing upstream needs dL/dinput, so the first layer
+ * skips its backward-data pass.
  *
  * <p>Convolutions followed by BatchNorm have no bias (BN's beta makes it redundant, and it saves a pass).
  * {@code vgg11} and {@code resnet*} end in global average pooling and accept any resolution of at least
@@ -69,7 +69,6 @@ public final class Zoo {
 
     private static Sequential finish(Sequential model, long seed) {
         Init.initialize(model, seed);
-        model.setInputGradNeeded(false);
         return model;
     }
 
@@ -141,7 +140,7 @@ public final class Zoo {
 
     /**
      * CIFAR ResNet of depth 6n+2 (He et al. 2016, section 4.2): conv3×3(16)-BN-ReLU, three stages of n
-     * BasicBlocks with 16/32/64 channels and strides 1/2/2 (projection shortcuts where the shape changes),
+     * basic blocks ({@link Residual#basicBlock}) with 16/32/64 channels and strides 1/2/2 (projection shortcuts where the shape changes),
      * global average pooling, linear.
      */
     public static Sequential resnet(int depth, int inChannels, int numClasses, long seed) {
@@ -155,7 +154,7 @@ public final class Zoo {
             Sequential layer = new Sequential();
             for (int b = 0; b < n; b++) {
                 int stride = stage > 0 && b == 0 ? 2 : 1;
-                layer.add(new BasicBlock(c, widths[stage], stride));
+                layer.add(Residual.basicBlock(c, widths[stage], stride));
                 c = widths[stage];
             }
             model.add("layer" + (stage + 1), layer);

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
-import dev.lanes.nn.layers.BasicBlock;
 import dev.lanes.nn.layers.BatchNorm2d;
 import dev.lanes.nn.layers.Conv2d;
 import dev.lanes.nn.layers.GlobalAvgPool;
 import dev.lanes.nn.layers.Linear;
 import dev.lanes.nn.layers.ReLU;
+import dev.lanes.nn.layers.Residual;
 import dev.lanes.nn.layers.Sequential;
 import dev.lanes.nn.optim.Sgd;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * testdata/legacy/legacy-v0.lanes was written before BatchNorm took PyTorch's names (see the README there):
- * it still loads into today's model, with the outputs it was saved with, and its optimizer state still binds.
+ * and before Residual replaced BasicBlock: it still loads into today's model, with the outputs it was saved with, and its optimizer state still binds.
  */
 class LegacyFileTest {
     private static Path legacy() {
@@ -37,7 +37,7 @@ class LegacyFileTest {
     private static Sequential model() {
         return new Sequential()
                 .add("conv1", new Conv2d(1, 4, 3, 1, 1, false)).add("bn1", new BatchNorm2d(4)).add("relu", new ReLU())
-                .add("layer1", new Sequential(new BasicBlock(4, 4, 1), new BasicBlock(4, 8, 2)))
+                .add("layer1", new Sequential(Residual.basicBlock(4, 4, 1), Residual.basicBlock(4, 8, 2)))
                 .add("pool", new GlobalAvgPool()).add("fc", new Linear(8, 3));
     }
 

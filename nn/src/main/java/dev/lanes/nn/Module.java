@@ -101,7 +101,7 @@ public abstract class Module {
         return out;
     }
 
-    /** Every buffer (e.g. {@code "1.runningMean"}) under a dotted path, in forward order. */
+    /** Every buffer (e.g. {@code "1.running_mean"}) under a dotted path, in forward order. */
     public final Map<String, Tensor> namedBuffers() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         collectNamed("", new LinkedHashMap<>(), out);

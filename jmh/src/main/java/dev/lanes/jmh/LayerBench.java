@@ -5,13 +5,13 @@ import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
 import dev.lanes.nn.Parameter;
 import dev.lanes.nn.layers.AvgPool2d;
-import dev.lanes.nn.layers.BasicBlock;
 import dev.lanes.nn.layers.BatchNorm2d;
 import dev.lanes.nn.layers.Conv2d;
 import dev.lanes.nn.layers.Dropout;
 import dev.lanes.nn.layers.Flatten;
 import dev.lanes.nn.layers.GlobalAvgPool;
 import dev.lanes.nn.layers.Linear;
+import dev.lanes.nn.layers.Residual;
 import dev.lanes.nn.layers.MaxPool2d;
 import dev.lanes.nn.layers.ReLU;
 import java.util.SplittableRandom;
@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Forward and backward of each small-cnn layer as a {@link Module} (layer code, buffers and checks included,
  * unlike the kernel benchmarks), at batch 64, in training mode, configured as {@code Zoo.smallCnn} builds
  * them (convolutions without bias; conv1 is the first layer, so its backward skips dx, as in training),
- * plus the zoo's other layers: AvgPool2d, GlobalAvgPool, Flatten, Dropout and a ResNet BasicBlock 16→32
+ * plus the zoo's other layers: AvgPool2d, GlobalAvgPool, Flatten, Dropout and a ResNet basic block 16→32
  * with stride 2 and a projection shortcut.
  *
  * <p>The primary score is ms per call. The {@code gflop} counter counts {@link Module#flops} of the input
@@ -63,6 +63,7 @@ public class LayerBench {
     private Module module;
     private Tensor x, dy, firstGrad;
     private long forwardFlops, backwardFlops;
+    private boolean needDx;
     private int previousThreads;
 
 
@@ -83,17 +84,17 @@ public class LayerBench {
             case "gap" -> { module = new GlobalAvgPool(); in = new int[]{BATCH, 64, 8, 8}; }
             case "flatten" -> { module = new Flatten(); in = new int[]{BATCH, 64, 7, 7}; }
             case "dropout" -> { module = new Dropout(0.5f, 42); in = new int[]{BATCH, 64 * 7 * 7}; }
-            case "block" -> { module = new BasicBlock(16, 32, 2); in = new int[]{BATCH, 16, 32, 32}; }
+            case "block" -> { module = Residual.basicBlock(16, 32, 2); in = new int[]{BATCH, 16, 32, 32}; }
             default -> throw new IllegalArgumentException("unknown layer " + layer);
         }
-        if (layer.equals("conv1")) module.setInputGradNeeded(false); // the network's first layer
+        needDx = !layer.equals("conv1"); // the network's first layer computes no dx
         SplittableRandom rnd = new SplittableRandom(42);
         x = Tensor.of(BatchNormBench.random(rnd, size(in), -1, 1), in);
         int[] out = module.outputShape(in);
         dy = Tensor.of(BatchNormBench.random(rnd, size(out), -1, 1), out);
         forwardFlops = module.flops(in);
-        boolean gemmLayer = module instanceof Conv2d || module instanceof Linear || module instanceof BasicBlock;
-        backwardFlops = gemmLayer ? forwardFlops * (module.inputGradNeeded() ? 2 : 1) : 0;
+        dev.lanes.nn.Flops training = module.trainingFlops(in, needDx);
+        backwardFlops = training.backwardData() + training.backwardWeights();
         firstGrad = module.parameters().isEmpty() ? null : module.parameters().get(0).grad();
         module.forward(x); // backward needs a forward's caches (BN statistics, pool argmax, conv/linear x)
     }
@@ -125,7 +126,7 @@ public class LayerBench {
     /** Returns dx, or the first parameter's gradient when dx is skipped (conv1), so the work is never dead. */
     @Benchmark
     public Object backward(Counters.Flops flops) {
-        Tensor dx = module.backward(dy);
+        Tensor dx = module.backward(dy, needDx);
         flops.gflop += backwardFlops * 1e-9;
         return dx != null ? dx : firstGrad;
     }

@@ -2,6 +2,7 @@ package dev.lanes.nn;
 
 import dev.lanes.engine.Shapes;
 import dev.lanes.engine.Tensor;
+import dev.lanes.nn.arch.LayerSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,13 +22,24 @@ import java.util.Map;
  */
 public abstract class Module {
     private boolean training = true;
-    private boolean inputGradNeeded = true;
 
     /** y = f(x); caches what backward needs when in training mode. */
     public abstract Tensor forward(Tensor x);
 
-    /** dx from dy (the gradient of the loss w.r.t. the last forward's output); accumulates parameter grads. */
-    public abstract Tensor backward(Tensor dy);
+    /**
+     * dx from dy (the gradient of the loss w.r.t. the last forward's output), accumulating into the gradient
+     * of every trainable parameter. The caller decides whether it needs dx: the first layer of a network (or
+     * the first one after a frozen or cached prefix) does not, and skipping it saves a whole backward-data
+     * pass; then this returns null. Composites pass {@code needDx} to their first child and true to the rest.
+     */
+    public abstract Tensor backward(Tensor dy, boolean needDx);
+
+    /**
+     * The architecture of this module as a value: its kind and hyper-parameters, no parameters or state. A
+     * composite's spec holds its children's, under their names, so {@code Arch.build(m.spec(), seed)} builds
+     * a module with the same structure and parameter paths.
+     */
+    public abstract LayerSpec spec();
 
     /** The output shape for an input of the given shape; throws IllegalArgumentException naming both. */
     public abstract int[] outputShape(int[] inputShape);
@@ -64,6 +76,24 @@ public abstract class Module {
         return names;
     }
 
+    /**
+     * This module and every descendant by dotted path, in forward order (depth first, a parent before its
+     * children): {@code ""} is this module, {@code "layer1.0.main.conv1"} a nested one. Parameter paths are
+     * a module's path, a dot, and the parameter's name.
+     */
+    public final Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        collectModules("", this, out);
+        return out;
+    }
+
+    private static void collectModules(String path, Module m, Map<String, Module> out) {
+        out.put(path, m);
+        List<Module> kids = m.children();
+        List<String> names = m.childNames();
+        for (int i = 0; i < kids.size(); i++) collectModules(path.isEmpty() ? names.get(i) : path + "." + names.get(i), kids.get(i), out);
+    }
+
     /** Every parameter under a dotted path such as {@code "3.conv1.weight"}, in forward order. */
     public final Map<String, Parameter> namedParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
@@ -71,7 +101,7 @@ public abstract class Module {
         return out;
     }
 
-    /** Every buffer (e.g. {@code "1.runningMean"}) under a dotted path, in forward order. */
+    /** Every buffer (e.g. {@code "1.running_mean"}) under a dotted path, in forward order. */
     public final Map<String, Tensor> namedBuffers() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         collectNamed("", new LinkedHashMap<>(), out);
@@ -122,14 +152,6 @@ public abstract class Module {
     public final void setTrainable(boolean trainable) {
         for (Parameter p : parameters()) p.setTrainable(trainable);
     }
-
-    /**
-     * Whether {@link #backward} must compute dx. The first layer of a network (or the first unfrozen one)
-     * does not need it, and skipping it saves a whole backward-data pass; backward then returns null.
-     */
-    public final boolean inputGradNeeded() { return inputGradNeeded; }
-
-    public void setInputGradNeeded(boolean needed) { this.inputGradNeeded = needed; }
 
     /** A short description for {@code inspect}: the layer kind and its hyper-parameters. */
     public String describe() { return getClass().getSimpleName(); }

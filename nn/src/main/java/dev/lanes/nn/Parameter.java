@@ -87,6 +87,13 @@ public final class Parameter {
         throw new IllegalStateException("parameter " + this + " is dense float, not packed ternary");
     }
 
+    /** How the values are stored, as an architecture records it: float, or ternary per tensor or per output channel. */
+    public dev.lanes.nn.arch.WeightFormat format() {
+        if (!(storage instanceof TernaryStorage t)) return dev.lanes.nn.arch.WeightFormat.FLOAT;
+        return t.granularity() == dev.lanes.nn.param.Granularity.PER_TENSOR
+                ? dev.lanes.nn.arch.WeightFormat.TERNARY_PER_TENSOR : dev.lanes.nn.arch.WeightFormat.TERNARY_PER_CHANNEL;
+    }
+
     /** The value set the parameter is constrained to, or null for an unconstrained float parameter. */
     public Constraint constraint() { return storage.constraint(); }
 

@@ -23,17 +23,17 @@ public final class Cost {
         int[] s = {1, imageShape[0], imageShape[1], imageShape[2]};
         if (!(model instanceof Sequential seq)) {
             if (cachedPrefix != 0) throw new IllegalArgumentException("a cached prefix needs a Sequential model but got " + model.describe());
-            return model.trainingFlops(s, model.inputGradNeeded());
+            return model.trainingFlops(s, false);
         }
         if (cachedPrefix < 0 || cachedPrefix > seq.size()) {
             throw new IllegalArgumentException("cached prefix " + cachedPrefix + " outside the model's " + seq.size() + " layers");
         }
-        int first = model.inputGradNeeded() ? cachedPrefix : Math.max(cachedPrefix, firstTrainable(seq));
+        int first = Math.max(cachedPrefix, firstTrainable(seq)); // nothing upstream of the model needs dx
         Flops total = Flops.ZERO;
         for (int i = 0; i < seq.size(); i++) {
             Module m = seq.get(i);
             if (i >= cachedPrefix) {
-                total = total.plus(i < first ? new Flops(m.flops(s), 0, 0) : m.trainingFlops(s, i > first || model.inputGradNeeded()));
+                total = total.plus(i < first ? new Flops(m.flops(s), 0, 0) : m.trainingFlops(s, i > first));
             }
             s = m.outputShape(s);
         }

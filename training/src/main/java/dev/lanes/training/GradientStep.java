@@ -26,7 +26,7 @@ public final class GradientStep implements Step {
         Tensor logits = model.forward(b.images());
         float l = loss.forward(logits, b.labels(), 0);
         if (!Float.isFinite(l)) return l;
-        model.backward(loss.backward());
+        model.backward(loss.backward(), false); // nothing upstream of the model needs dx
         optimizer.step();
         correct = SoftmaxCrossEntropy.correct(logits, b.labels(), 0);
         return l;

@@ -33,7 +33,7 @@ class ReadmeExampleTest {
         for (int step = 0; step < 20; step++) {
             Tensor logits = net.forward(images);
             l = loss.forward(logits, labels);
-            net.backward(loss.backward());
+            net.backward(loss.backward(), false);
             opt.step();
             opt.zeroGrad();
             if (step == 0) first = l;

@@ -18,7 +18,8 @@ import java.util.Set;
  * A model file or checkpoint as read by {@link ModelFile#read}: validated contents that can be loaded into a
  * model (built, e.g., from {@link #arch()}). Loading checks that every entry fits before anything changes.
  * A dense model parameter takes the file's storage: a packed entry makes it packed. A packed model parameter
- * needs a packed entry of the same granularity: loading floats into it would drop its constraint.
+ * needs a packed entry of the same granularity: loading floats into it would drop its constraint. Names
+ * written by earlier versions (BatchNorm's {@code gamma}...) are translated to the model's when loading.
  */
 public record SavedModel(Path file, TensorFile.Contents contents) {
     /** The architecture text the file was saved with (metadata {@value ModelFile#ARCH}), if any. */
@@ -49,12 +50,26 @@ public record SavedModel(Path file, TensorFile.Contents contents) {
 
     /** Loads parameters and buffers into {@code model}; nothing changes unless all of them fit. */
     public void loadInto(Module model) {
+        forModel(model).load(model);
+    }
+
+    private void load(Module model) {
         checkFits(model);
         copyInto(model);
     }
 
+    /** This file with entry names of earlier versions translated to the model's ({@link LegacyNames}). */
+    private SavedModel forModel(Module model) {
+        TensorFile.Contents c = LegacyNames.translate(contents, model);
+        return c == contents ? this : new SavedModel(file, c);
+    }
+
     /** Loads a checkpoint into {@code model} and {@code optimizer}; nothing changes unless all of it fits. */
     public void loadInto(Module model, Optimizer optimizer) {
+        forModel(model).load(model, optimizer);
+    }
+
+    private void load(Module model, Optimizer optimizer) {
         checkFits(model);
         try {
             optimizer.loadState(optimizerState()); // checks everything before changing anything

@@ -3,6 +3,7 @@ package dev.lanes.nn.layers;
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.Tensor;
 import dev.lanes.engine.pool.PoolShape;
+import dev.lanes.nn.arch.AvgPoolSpec;
 
 /**
  * Average pooling with a square window.
@@ -25,6 +26,9 @@ public final class AvgPool2d extends Pool2d {
 
     @Override
     String name() { return "AvgPool2d"; }
+
+    @Override
+    public AvgPoolSpec spec() { return new AvgPoolSpec(kernel, stride, padding); }
 
     /** k·k adds (the last one a multiply by 1/k²) per output. */
     @Override

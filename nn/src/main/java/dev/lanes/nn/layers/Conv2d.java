@@ -3,7 +3,9 @@ package dev.lanes.nn.layers;
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.Tensor;
 import dev.lanes.engine.conv.ConvShape;
+import dev.lanes.nn.Flops;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.ConvSpec;
 import dev.lanes.nn.Parameter;
 import dev.lanes.nn.init.Init;
 import dev.lanes.nn.init.Initializable;
@@ -11,18 +13,19 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * 2-D convolution with a square kernel, weights [out, in, k, k] and an optional bias added inside the
- * kernel (no extra pass).
+ * 2-D convolution, weights [out, in, kh, kw], stride and zero padding per axis, and an optional bias added
+ * inside the kernel (no extra pass). The geometry is read from the weight, so the layer cannot disagree with
+ * its tensor.
  *
  * <pre>
- * x  [N, in, H, W]      w [out, in, k, k]     b [out]
- * y  [N, out, OH, OW]   OH = (H + 2p - k) / s + 1
+ * x  [N, in, H, W]      w [out, in, kh, kw]     b [out]
+ * y  [N, out, OH, OW]   OH = (H + 2·padH - kh) / strideH + 1, OW likewise
  * forward:  y = conv(x, w) + b
  * backward: dw += corr(x, dy), db += sum over N, OH, OW of dy, dx = convᵀ(dy, w)
  * </pre>
  */
 public final class Conv2d extends Module implements Initializable {
-    private final int in, out, kernel, stride, padding;
+    private final int in, out, kernelH, kernelW, strideH, strideW, padH, padW;
     private final Parameter weight;
     private final Parameter bias; // null without bias
 
@@ -30,19 +33,37 @@ public final class Conv2d extends Module implements Initializable {
     private int[] inShape, outShape;
     private Tensor x, y, dx;
 
-    public Conv2d(int in, int out, int kernel, int stride, int padding, boolean bias) {
-        if (in <= 0 || out <= 0 || kernel <= 0 || stride <= 0 || padding < 0) {
-            throw new IllegalArgumentException("Conv2d: channels, kernel and stride must be positive and padding >= 0, got in="
-                    + in + " out=" + out + " kernel=" + kernel + " stride=" + stride + " padding=" + padding);
+    /**
+     * A convolution over the given parameters (kept, not copied): {@code weight} [out, in, kh, kw] named
+     * "weight", {@code bias} [out] named "bias" or null.
+     */
+    public Conv2d(Parameter weight, Parameter bias, int strideH, int strideW, int padH, int padW) {
+        int[] w = Parts.require("Conv2d", "weight", weight, 4).shape();
+        if (strideH <= 0 || strideW <= 0 || padH < 0 || padW < 0) {
+            throw new IllegalArgumentException("Conv2d: strides must be positive and padding >= 0, got stride " + strideH + "x" + strideW
+                    + " pad " + padH + "x" + padW);
         }
-        this.in = in;
-        this.out = out;
-        this.kernel = kernel;
-        this.stride = stride;
-        this.padding = padding;
-        this.weight = new Parameter("weight", out, in, kernel, kernel);
-        this.bias = bias ? new Parameter("bias", out) : null;
+        this.out = w[0];
+        this.in = w[1];
+        this.kernelH = w[2];
+        this.kernelW = w[3];
+        this.strideH = strideH;
+        this.strideW = strideW;
+        this.padH = padH;
+        this.padW = padW;
+        this.weight = weight;
+        this.bias = Parts.requireVector("Conv2d", "bias", bias, out);
+    }
+
+    /** A freshly initialised convolution (see {@link #resetParameters}) with per-axis kernel, stride and padding. */
+    public Conv2d(int in, int out, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW, boolean bias) {
+        this(newWeight(in, out, kernelH, kernelW), bias ? new Parameter("bias", out) : null, strideH, strideW, padH, padW);
         resetParameters(new SplittableRandom(0));
+    }
+
+    /** A square kernel with the same stride and padding on both axes. */
+    public Conv2d(int in, int out, int kernel, int stride, int padding, boolean bias) {
+        this(in, out, kernel, kernel, stride, stride, padding, padding, bias);
     }
 
     /** Stride 1, "same" padding for odd kernels, with bias. */
@@ -50,25 +71,46 @@ public final class Conv2d extends Module implements Initializable {
         this(in, out, kernel, 1, kernel / 2, true);
     }
 
+    private static Parameter newWeight(int in, int out, int kh, int kw) {
+        if (in <= 0 || out <= 0 || kh <= 0 || kw <= 0) {
+            throw new IllegalArgumentException("Conv2d: channels and kernel must be positive, got in=" + in + " out=" + out + " kernel=" + kh + "x" + kw);
+        }
+        return new Parameter("weight", out, in, kh, kw);
+    }
+
     public Parameter weight() { return weight; }
 
     /** The bias, or null when the layer has none. */
     public Parameter bias() { return bias; }
 
+    public boolean hasBias() { return bias != null; }
+
     public int inChannels() { return in; }
 
     public int outChannels() { return out; }
 
-    public int kernel() { return kernel; }
+    public int kernelH() { return kernelH; }
 
-    public int stride() { return stride; }
+    public int kernelW() { return kernelW; }
 
-    public int padding() { return padding; }
+    public int strideH() { return strideH; }
 
+    public int strideW() { return strideW; }
+
+    public int padH() { return padH; }
+
+    public int padW() { return padW; }
+
+    /** Kaiming-normal weight with fan-in in·kh·kw, zero bias. */
     @Override
     public void resetParameters(SplittableRandom rng) {
-        Init.kaimingNormal(weight.value(), in * kernel * kernel, rng);
+        Init.kaimingNormal(weight.value(), in * kernelH * kernelW, rng);
         if (bias != null) bias.value().fill(0f);
+    }
+
+    @Override
+    public ConvSpec spec() {
+        return new ConvSpec(in, out, kernelH, kernelW, strideH, strideW, padH, padW, bias != null, weight.format());
     }
 
     @Override
@@ -78,10 +120,10 @@ public final class Conv2d extends Module implements Initializable {
 
     private ConvShape convShape(int[] s) {
         if (s.length != 4 || s[1] != in) throw shapeError(this, s, "[N, " + in + ", H, W]");
-        if (s[2] + 2 * padding < kernel || s[3] + 2 * padding < kernel) {
-            throw shapeError(this, s, "H and W of at least " + (kernel - 2 * padding));
+        if (s[2] + 2 * padH < kernelH || s[3] + 2 * padW < kernelW) {
+            throw shapeError(this, s, "H of at least " + (kernelH - 2 * padH) + " and W of at least " + (kernelW - 2 * padW));
         }
-        return ConvShape.of(s[0], in, s[2], s[3], out, kernel, stride, padding);
+        return new ConvShape(s[0], in, s[2], s[3], out, kernelH, kernelW, strideH, strideW, padH, padW);
     }
 
     @Override
@@ -90,11 +132,24 @@ public final class Conv2d extends Module implements Initializable {
         return new int[]{s.batch(), out, s.outHeight(), s.outWidth()};
     }
 
-    /** 2·N·out·OH·OW·in·k·k multiply-adds, plus N·out·OH·OW bias adds. */
+    /** 2·N·out·OH·OW·in·kh·kw multiply-adds, plus N·out·OH·OW bias adds. */
     @Override
     public long flops(int[] inputShape) {
         ConvShape s = convShape(inputShape);
         return s.forwardFlops() + (bias == null ? 0 : (long) s.outputSize());
+    }
+
+    /**
+     * Forward as {@link #flops}; backward-data (a transposed convolution, as many multiply-adds as forward)
+     * only when dx is needed; backward-weights (a correlation of x with dy, the same count) only when the
+     * weight trains, plus one add per output for a training bias.
+     */
+    @Override
+    public Flops trainingFlops(int[] inputShape, boolean needDx) {
+        ConvShape s = convShape(inputShape);
+        long macs2 = s.forwardFlops();
+        long weights = (weight.trainable() ? macs2 : 0) + (bias != null && bias.trainable() ? s.outputSize() : 0);
+        return new Flops(flops(inputShape), needDx ? macs2 : 0, weights);
     }
 
     @Override
@@ -112,7 +167,7 @@ public final class Conv2d extends Module implements Initializable {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy, boolean needDx) {
         Buffers.requireGradShape(this, dy, outShape);
         if (weight.trainable() || (bias != null && bias.trainable())) {
             // the kernel accumulates dw (and db unless null) in one pass; a frozen weight with a live bias is rare
@@ -124,7 +179,7 @@ public final class Conv2d extends Module implements Initializable {
                 biasGrad(dy, db);
             }
         }
-        if (!inputGradNeeded()) return null;
+        if (!needDx) return null;
         dx = Buffers.resize(dx, inShape);
         Kernels.conv().backwardData(shape, dy.data(), dy.offset(), weight.value().data(), 0, dx.data(), dx.offset());
         return dx;
@@ -142,7 +197,11 @@ public final class Conv2d extends Module implements Initializable {
 
     @Override
     public String describe() {
-        return "Conv2d(" + in + "→" + out + ", " + kernel + "x" + kernel + ", stride " + stride + ", pad " + padding
+        return "Conv2d(" + in + "→" + out + ", " + kernelH + "x" + kernelW + ", stride " + pair(strideH, strideW) + ", pad " + pair(padH, padW)
                 + (bias == null ? ", no bias" : "") + ")";
+    }
+
+    private static String pair(int h, int w) {
+        return h == w ? Integer.toString(h) : h + "x" + w;
     }
 }

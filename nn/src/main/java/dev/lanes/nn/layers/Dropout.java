@@ -3,6 +3,7 @@ package dev.lanes.nn.layers;
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.DropoutSpec;
 
 /**
  * Inverted dropout: in training each element is kept with probability 1 − p and scaled by 1 / (1 − p);
@@ -77,14 +78,17 @@ public final class Dropout extends Module {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy, boolean needDx) {
         Buffers.requireGradShape(this, dy, shape);
-        if (!inputGradNeeded()) return null;
+        if (!needDx) return null;
         if (!masked) return dy;
         dx = Buffers.resize(dx, shape);
         Kernels.elementwise().mul(dy.data(), dy.offset(), mask.data(), 0, dx.data(), dx.offset(), dx.size());
         return dx;
     }
+
+    @Override
+    public DropoutSpec spec() { return new DropoutSpec(p); }
 
     @Override
     public String describe() { return "Dropout(p=" + p + ")"; }

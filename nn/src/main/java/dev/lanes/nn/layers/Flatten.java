@@ -2,6 +2,7 @@ package dev.lanes.nn.layers;
 
 import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.FlattenSpec;
 
 /**
  * Collapses every axis after the first. A view both ways: no copy.
@@ -39,15 +40,18 @@ public final class Flatten extends Module {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy, boolean needDx) {
         Buffers.requireGradShape(this, dy, outShape);
-        if (!inputGradNeeded()) return null;
+        if (!needDx) return null;
         if (dy != lastDy || !dx.hasShape(inShape)) {
             lastDy = dy;
             dx = dy.reshape(inShape);
         }
         return dx;
     }
+
+    @Override
+    public FlattenSpec spec() { return new FlattenSpec(); }
 
     @Override
     public String describe() { return "Flatten"; }

@@ -3,6 +3,7 @@ package dev.lanes.nn.layers;
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.GlobalAvgPoolSpec;
 
 /**
  * Global average pooling straight to features, so a {@link Linear} can follow without a {@link Flatten}
@@ -43,13 +44,16 @@ public final class GlobalAvgPool extends Module {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy, boolean needDx) {
         Buffers.requireGradShape(this, dy, outShape);
-        if (!inputGradNeeded()) return null;
+        if (!needDx) return null;
         dx = Buffers.resize(dx, inShape);
         Kernels.pooling().globalAvgBackward(inShape[0], inShape[1], inShape[2] * inShape[3], dy.data(), dy.offset(), dx.data(), dx.offset());
         return dx;
     }
+
+    @Override
+    public GlobalAvgPoolSpec spec() { return new GlobalAvgPoolSpec(); }
 
     @Override
     public String describe() { return "GlobalAvgPool"; }

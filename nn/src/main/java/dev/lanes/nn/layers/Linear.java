@@ -2,7 +2,9 @@ package dev.lanes.nn.layers;
 
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.Tensor;
+import dev.lanes.nn.Flops;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.LinearSpec;
 import dev.lanes.nn.Parameter;
 import dev.lanes.nn.init.Init;
 import dev.lanes.nn.init.Initializable;
@@ -26,13 +28,24 @@ public final class Linear extends Module implements Initializable {
     private int[] inShape, outShape;
     private Tensor x, y, dx;
 
+    /** A layer over the given parameters (kept, not copied): {@code weight} [out, in] named "weight", {@code bias} [out] named "bias" or null. */
+    public Linear(Parameter weight, Parameter bias) {
+        int[] w = Parts.require("Linear", "weight", weight, 2).shape();
+        this.out = w[0];
+        this.in = w[1];
+        this.weight = weight;
+        this.bias = Parts.requireVector("Linear", "bias", bias, out);
+    }
+
+    /** A freshly initialised layer (see {@link #resetParameters}). */
     public Linear(int in, int out, boolean bias) {
-        if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: in and out must be positive, got " + in + ", " + out);
-        this.in = in;
-        this.out = out;
-        this.weight = new Parameter("weight", out, in);
-        this.bias = bias ? new Parameter("bias", out) : null;
+        this(newWeight(in, out), bias ? new Parameter("bias", out) : null);
         resetParameters(new SplittableRandom(0));
+    }
+
+    private static Parameter newWeight(int in, int out) {
+        if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: in and out must be positive, got " + in + ", " + out);
+        return new Parameter("weight", out, in);
     }
 
     public Linear(int in, int out) {
@@ -44,15 +57,21 @@ public final class Linear extends Module implements Initializable {
     /** The bias, or null when the layer has none. */
     public Parameter bias() { return bias; }
 
+    public boolean hasBias() { return bias != null; }
+
     public int inFeatures() { return in; }
 
     public int outFeatures() { return out; }
 
+    /** Kaiming-normal weight with fan-in {@code in}, zero bias. */
     @Override
     public void resetParameters(SplittableRandom rng) {
         Init.kaimingNormal(weight.value(), in, rng);
         if (bias != null) bias.value().fill(0f);
     }
+
+    @Override
+    public LinearSpec spec() { return new LinearSpec(in, out, bias != null, weight.format()); }
 
     @Override
     protected List<Parameter> ownParameters() {
@@ -70,6 +89,15 @@ public final class Linear extends Module implements Initializable {
     public long flops(int[] s) {
         outputShape(s);
         return 2L * s[0] * in * out + (bias == null ? 0 : (long) s[0] * out);
+    }
+
+    /** Forward as {@link #flops}; dx = dy·w (2·N·in·out) only when needed; dw = dyᵀ·x (the same) when the weight trains, db (N·out) when the bias does. */
+    @Override
+    public Flops trainingFlops(int[] s, boolean needDx) {
+        outputShape(s);
+        long gemm = 2L * s[0] * in * out;
+        long weights = (weight.trainable() ? gemm : 0) + (bias != null && bias.trainable() ? (long) s[0] * out : 0);
+        return new Flops(flops(s), needDx ? gemm : 0, weights);
     }
 
     @Override
@@ -91,7 +119,7 @@ public final class Linear extends Module implements Initializable {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy, boolean needDx) {
         Buffers.requireGradShape(this, dy, outShape);
         int n = inShape[0];
         if (weight.trainable()) {
@@ -102,7 +130,7 @@ public final class Linear extends Module implements Initializable {
             float[] db = bias.grad().data(), dyd = dy.data();
             for (int r = 0; r < n; r++) Kernels.elementwise().axpy(1f, dyd, dy.offset() + r * out, db, 0, out);
         }
-        if (!inputGradNeeded()) return null;
+        if (!needDx) return null;
         dx = Buffers.resize(dx, inShape);
         Kernels.gemm().sgemm(false, false, n, in, out, 1f, dy.data(), dy.offset(), out, weight.value().data(), 0, in,
                 0f, dx.data(), dx.offset(), in);

@@ -3,6 +3,7 @@ package dev.lanes.nn.layers;
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.Tensor;
 import dev.lanes.engine.pool.PoolShape;
+import dev.lanes.nn.arch.MaxPoolSpec;
 
 /**
  * Max pooling with a square window.
@@ -27,6 +28,9 @@ public final class MaxPool2d extends Pool2d {
 
     @Override
     String name() { return "MaxPool2d"; }
+
+    @Override
+    public MaxPoolSpec spec() { return new MaxPoolSpec(kernel, stride, padding); }
 
     /** k·k − 1 comparisons per output. */
     @Override

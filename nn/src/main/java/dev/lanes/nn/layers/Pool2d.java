@@ -76,9 +76,9 @@ public abstract sealed class Pool2d extends Module permits MaxPool2d, AvgPool2d 
     }
 
     @Override
-    public final Tensor backward(Tensor dy) {
+    public final Tensor backward(Tensor dy, boolean needDx) {
         Buffers.requireGradShape(this, dy, outShape);
-        if (!inputGradNeeded()) return null;
+        if (!needDx) return null;
         dx = Buffers.resize(dx, inShape);
         backwardKernel(pool, dy, dx);
         return dx;

@@ -3,6 +3,7 @@ package dev.lanes.nn.layers;
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.ReluSpec;
 
 /**
  * Rectified linear unit, any shape.
@@ -34,13 +35,16 @@ public final class ReLU extends Module {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy, boolean needDx) {
         Buffers.requireGradShape(this, dy, shape);
-        if (!inputGradNeeded()) return null;
+        if (!needDx) return null;
         dx = Buffers.resize(dx, shape);
         Kernels.activation().reluBackward(y.data(), y.offset(), dy.data(), dy.offset(), dx.data(), dx.offset(), dx.size());
         return dx;
     }
+
+    @Override
+    public ReluSpec spec() { return new ReluSpec(); }
 
     @Override
     public String describe() { return "ReLU"; }

@@ -1,7 +1,7 @@
 package dev.lanes.nn.zoo;
 
 import dev.lanes.nn.init.Init;
-import dev.lanes.nn.layers.BasicBlock;
+import dev.lanes.nn.layers.AdaptiveAvgPool2d;
 import dev.lanes.nn.layers.BatchNorm2d;
 import dev.lanes.nn.layers.Conv2d;
 import dev.lanes.nn.layers.Flatten;
@@ -9,19 +9,22 @@ import dev.lanes.nn.layers.GlobalAvgPool;
 import dev.lanes.nn.layers.Linear;
 import dev.lanes.nn.layers.MaxPool2d;
 import dev.lanes.nn.layers.ReLU;
+import dev.lanes.nn.layers.Residual;
 import dev.lanes.nn.layers.Sequential;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The model zoo. Every factory returns a {@link Sequential} initialised from its seed (see {@link Init}) whose
- * {@code inputGradNeeded} is false: nothing upstream needs dL/dinput, so the first layer skips its
- * backward-data pass and {@code backward} returns null.
+ * The model zoo. Every factory returns a {@link Sequential} initialised from its seed (see {@link Init}). A
+ * trainer calls {@code backward(dy, false)} on it: nothing upstream needs dL/dinput, so the first layer
+ * skips its backward-data pass.
  *
  * <p>Convolutions followed by BatchNorm have no bias (BN's beta makes it redundant, and it saves a pass).
  * {@code vgg11} and {@code resnet*} end in global average pooling and accept any resolution of at least
- * 16×16 (vgg11) or 1×1 (resnet); {@code lenet5} and {@code small-cnn} end in a flatten and are built for
- * one resolution (28×28 unless given).
+ * 16×16 (vgg11) or 1×1 (resnet). {@code lenet5} and {@code small-cnn} pool their last feature map adaptively
+ * ({@link AdaptiveAvgPool2d}, child {@code avgpool}) to the size it has at the resolution they are built for
+ * (28×28 unless given), then flatten: at that resolution the pool is the identity, so the model computes
+ * what a plain flatten would, and any resolution of at least 12×12 (lenet5) or 4×4 (small-cnn) works.
  */
 public final class Zoo {
     private Zoo() {}
@@ -66,14 +69,13 @@ public final class Zoo {
 
     private static Sequential finish(Sequential model, long seed) {
         Init.initialize(model, seed);
-        model.setInputGradNeeded(false);
         return model;
     }
 
     /**
      * LeNet-5 with ReLU and max pooling, and BatchNorm after both convolutions (it makes ≥99% on MNIST
      * within two epochs robust to the learning rate):
-     * conv5×5(6, pad 2)-BN-ReLU-maxpool2-conv5×5(16)-BN-ReLU-maxpool2-flatten-fc(120)-ReLU-fc(84)-ReLU-fc(classes).
+     * conv5×5(6, pad 2)-BN-ReLU-maxpool2-conv5×5(16)-BN-ReLU-maxpool2-adaptive avgpool-flatten-fc(120)-ReLU-fc(84)-ReLU-fc(classes).
      */
     public static Sequential lenet5(int inChannels, int height, int width, int numClasses, long seed) {
         int h = (height / 2 - 4) / 2, w = (width / 2 - 4) / 2;
@@ -83,13 +85,14 @@ public final class Zoo {
                 .add("pool1", new MaxPool2d(2))
                 .add("conv2", new Conv2d(6, 16, 5, 1, 0, false)).add("bn2", new BatchNorm2d(16)).add("relu2", new ReLU())
                 .add("pool2", new MaxPool2d(2))
+                .add("avgpool", new AdaptiveAvgPool2d(h, w))
                 .add("flatten", new Flatten())
                 .add("fc1", new Linear(16 * h * w, 120)).add("relu3", new ReLU())
                 .add("fc2", new Linear(120, 84)).add("relu4", new ReLU())
                 .add("fc3", new Linear(84, numClasses)), seed);
     }
 
-    /** conv3×3(32, pad 1)-BN-ReLU-maxpool2-conv3×3(64, pad 1)-BN-ReLU-maxpool2-flatten-fc(64·H/4·W/4 → classes). */
+    /** conv3×3(32, pad 1)-BN-ReLU-maxpool2-conv3×3(64, pad 1)-BN-ReLU-maxpool2-adaptive avgpool(H/4×W/4)-flatten-fc(64·H/4·W/4 → classes). */
     public static Sequential smallCnn(int inChannels, int height, int width, int numClasses, long seed) {
         int h = height / 4, w = width / 4;
         if (h < 1 || w < 1) throw new IllegalArgumentException("small-cnn needs inputs of at least 4x4 but got " + height + "x" + width);
@@ -98,6 +101,7 @@ public final class Zoo {
                 .add("pool1", new MaxPool2d(2))
                 .add("conv2", new Conv2d(32, 64, 3, 1, 1, false)).add("bn2", new BatchNorm2d(64)).add("relu2", new ReLU())
                 .add("pool2", new MaxPool2d(2))
+                .add("avgpool", new AdaptiveAvgPool2d(h, w))
                 .add("flatten", new Flatten())
                 .add("fc", new Linear(64 * h * w, numClasses)), seed);
     }
@@ -136,7 +140,7 @@ public final class Zoo {
 
     /**
      * CIFAR ResNet of depth 6n+2 (He et al. 2016, section 4.2): conv3×3(16)-BN-ReLU, three stages of n
-     * BasicBlocks with 16/32/64 channels and strides 1/2/2 (projection shortcuts where the shape changes),
+     * basic blocks ({@link Residual#basicBlock}) with 16/32/64 channels and strides 1/2/2 (projection shortcuts where the shape changes),
      * global average pooling, linear.
      */
     public static Sequential resnet(int depth, int inChannels, int numClasses, long seed) {
@@ -150,7 +154,7 @@ public final class Zoo {
             Sequential layer = new Sequential();
             for (int b = 0; b < n; b++) {
                 int stride = stage > 0 && b == 0 ? 2 : 1;
-                layer.add(new BasicBlock(c, widths[stage], stride));
+                layer.add(Residual.basicBlock(c, widths[stage], stride));
                 c = widths[stage];
             }
             model.add("layer" + (stage + 1), layer);

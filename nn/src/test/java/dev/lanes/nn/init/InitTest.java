@@ -39,9 +39,9 @@ class InitTest {
         assertEquals(Math.sqrt(2.0 / (16 * 9)), std(convW.value()), 0.1 * Math.sqrt(2.0 / (16 * 9)));
         assertEquals(Math.sqrt(2.0 / 64), std(m.namedParameters().get("3.weight").value()), 0.15 * Math.sqrt(2.0 / 64));
         for (float v : m.namedParameters().get("0.bias").value().toArray()) assertEquals(0f, v);
-        for (float v : m.namedParameters().get("1.gamma").value().toArray()) assertEquals(1f, v);
-        for (float v : m.namedParameters().get("1.beta").value().toArray()) assertEquals(0f, v);
-        for (float v : m.namedBuffers().get("1.runningVar").toArray()) assertEquals(1f, v);
+        for (float v : m.namedParameters().get("1.weight").value().toArray()) assertEquals(1f, v);
+        for (float v : m.namedParameters().get("1.bias").value().toArray()) assertEquals(0f, v);
+        for (float v : m.namedBuffers().get("1.running_var").toArray()) assertEquals(1f, v);
     }
 
     @Test

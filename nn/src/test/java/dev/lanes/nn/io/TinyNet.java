@@ -21,9 +21,10 @@ final class TinyNet extends Module {
     }
 
     @Override public Tensor forward(Tensor x) { return second.forward(first.forward(x)); }
-    @Override public Tensor backward(Tensor dy) { throw new UnsupportedOperationException("not needed by the io tests"); }
+    @Override public Tensor backward(Tensor dy, boolean needDx) { throw new UnsupportedOperationException("not needed by the io tests"); }
     @Override public int[] outputShape(int[] s) { return second.outputShape(first.outputShape(s)); }
     @Override public long flops(int[] s) { return 0; }
+    @Override public dev.lanes.nn.arch.LayerSpec spec() { throw new UnsupportedOperationException("a test module without a spec"); }
     @Override public List<Module> children() { return List.of(first, second); }
     @Override public List<String> childNames() { return List.of("first", "second"); }
 
@@ -54,9 +55,10 @@ final class TinyNet extends Module {
             return y;
         }
 
-        @Override public Tensor backward(Tensor dy) { throw new UnsupportedOperationException(); }
+        @Override public Tensor backward(Tensor dy, boolean needDx) { throw new UnsupportedOperationException(); }
         @Override public int[] outputShape(int[] s) { return new int[] {s[0], weight.shape()[0]}; }
         @Override public long flops(int[] s) { return 0; }
+        @Override public dev.lanes.nn.arch.LayerSpec spec() { throw new UnsupportedOperationException(); }
         @Override protected List<Parameter> ownParameters() { return List.of(weight, bias); }
         @Override protected Map<String, Tensor> ownBuffers() { return Map.of("scale", scale); }
     }

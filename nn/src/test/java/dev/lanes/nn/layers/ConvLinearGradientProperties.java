@@ -27,6 +27,19 @@ class ConvLinearGradientProperties {
         check.checkModule(conv, GradCheck.uniform(rng, 1, n, in, h, w), rng);
     }
 
+    @Property(tries = 30)
+    void conv2dWithPerAxisGeometryGradients(@ForAll @IntRange(min = 1, max = 3) int in, @ForAll @IntRange(min = 1, max = 3) int out,
+                                            @ForAll @IntRange(min = 1, max = 4) int kh, @ForAll @IntRange(min = 1, max = 4) int kw,
+                                            @ForAll @IntRange(min = 1, max = 3) int sh, @ForAll @IntRange(min = 1, max = 3) int sw,
+                                            @ForAll @IntRange(min = 0, max = 2) int ph, @ForAll @IntRange(min = 0, max = 2) int pw,
+                                            @ForAll boolean bias, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Conv2d conv = new Conv2d(in, out, kh, kw, sh, sw, ph, pw, bias);
+        conv.resetParameters(rng);
+        if (bias) conv.bias().value().copyFrom(GradCheck.uniform(rng, 0.5, out));
+        check.checkModule(conv, GradCheck.uniform(rng, 1, 2, in, 4 + kh, 3 + kw), rng);
+    }
+
     @Property(tries = 20)
     void conv2dFrozenPartsGetNoGradientButDxIsRight(@ForAll @IntRange(min = 1, max = 3) int in, @ForAll @IntRange(min = 1, max = 3) int out,
                                                     @ForAll boolean freezeWeight, @ForAll long seed) {
@@ -63,11 +76,10 @@ class ConvLinearGradientProperties {
         Tensor x = GradCheck.uniform(rng, 1, 2, 2, 4, 4);
         Tensor dy = GradCheck.uniform(rng, 1, 2, 3, 4, 4);
         conv.forward(x);
-        conv.backward(dy);
+        conv.backward(dy, true);
         Tensor once = conv.weight().grad().copy();
-        conv.setInputGradNeeded(false);
         conv.forward(x);
-        assertNull(conv.backward(dy));
+        assertNull(conv.backward(dy, false));
         // gradients accumulate: a second identical backward doubles them
         for (int i = 0; i < once.size(); i++) assertEquals(2 * once.data()[i], conv.weight().grad().data()[i], 1e-4f * (1 + Math.abs(once.data()[i])));
     }

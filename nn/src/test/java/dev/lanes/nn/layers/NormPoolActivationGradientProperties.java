@@ -15,8 +15,8 @@ class NormPoolActivationGradientProperties {
     private static BatchNorm2d randomBn(int c, SplittableRandom rng) {
         BatchNorm2d m = new BatchNorm2d(c);
         for (int i = 0; i < c; i++) {
-            m.gamma().value().data()[i] = (float) (0.5 + rng.nextDouble());
-            m.beta().value().data()[i] = (float) (rng.nextDouble() - 0.5);
+            m.weight().value().data()[i] = (float) (0.5 + rng.nextDouble());
+            m.bias().value().data()[i] = (float) (rng.nextDouble() - 0.5);
             m.runningMean().data()[i] = (float) (rng.nextDouble() - 0.5);
             m.runningVar().data()[i] = (float) (0.5 + rng.nextDouble());
         }
@@ -94,6 +94,21 @@ class NormPoolActivationGradientProperties {
                                 @ForAll @IntRange(min = 1, max = 5) int h, @ForAll @IntRange(min = 1, max = 5) int w, @ForAll long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         linear.checkModule(new GlobalAvgPool(), GradCheck.uniform(rng, 1, n, c, h, w), rng);
+    }
+
+    /** Every size relation: H a multiple of OH (disjoint bins), not (overlapping bins), H < OH (repeated rows). */
+    @Property(tries = 30)
+    void adaptiveAvgPoolGradients(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
+                                  @ForAll @IntRange(min = 1, max = 7) int h, @ForAll @IntRange(min = 1, max = 7) int w,
+                                  @ForAll @IntRange(min = 1, max = 5) int oh, @ForAll @IntRange(min = 1, max = 5) int ow, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        linear.checkModule(new AdaptiveAvgPool2d(oh, ow), GradCheck.uniform(rng, 1, n, c, h, w), rng);
+    }
+
+    @Property(tries = 5)
+    void identityGradients(@ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        linear.checkModule(new Identity(), GradCheck.uniform(rng, 1, 2, 3, 4), rng);
     }
 
     @Property(tries = 10)

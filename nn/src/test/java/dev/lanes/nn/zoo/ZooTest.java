@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
-import dev.lanes.nn.layers.BasicBlock;
+import dev.lanes.nn.layers.Residual;
 import dev.lanes.nn.layers.Sequential;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -30,9 +30,7 @@ class ZooTest {
             assertArrayEquals(new int[]{2, 10}, y.shape(), name);
             assertArrayEquals(new int[]{2, 10}, m.outputShape(new int[]{2, 1, 28, 28}), name);
             assertTrue(m.flops(new int[]{2, 1, 28, 28}) > 0, name);
-            assertFalse(m.inputGradNeeded(), name + ": the first layer must not compute dx");
-            assertNull(m.backward(random(3, 2, 10)), name);
-            assertFalse(m.get(0).inputGradNeeded(), name + ": the first child skips its dx");
+            assertNull(m.backward(random(3, 2, 10), false), name);
             assertTrue(m.parameters().stream().anyMatch(p -> nonZero(p.grad())), name + " got gradients");
         }
     }
@@ -47,17 +45,50 @@ class ZooTest {
         Sequential m = Zoo.create("small-cnn", 1, 10, 1);
         // conv 1·32·9, BN 2·32, conv 32·64·9, BN 2·64, linear 3136·10 + 10
         assertEquals(288 + 64 + 18432 + 128 + 31370, m.parameterCount());
-        assertEquals("[conv1, bn1, relu1, pool1, conv2, bn2, relu2, pool2, flatten, fc]", m.childNames().toString());
-        assertEquals("Linear(3136→10)", m.get(9).describe());
+        assertEquals("[conv1, bn1, relu1, pool1, conv2, bn2, relu2, pool2, avgpool, flatten, fc]", m.childNames().toString());
+        assertEquals("Linear(3136→10)", m.get(10).describe());
     }
 
     @Test
     void lenet5FollowsTheClassicLayout() {
         Sequential m = Zoo.create("lenet5", 1, 10, 1);
-        assertEquals("Linear(400→120)", m.get(9).describe());
+        assertEquals("Linear(400→120)", m.get(10).describe());
         assertEquals("Conv2d(1→6, 5x5, stride 1, pad 2, no bias)", m.get(0).describe());
         Sequential cifar = Zoo.create("lenet5", 3, 32, 32, 10, 1);
         assertArrayEquals(new int[]{4, 10}, cifar.forward(random(1, 4, 3, 32, 32)).shape());
+    }
+
+    @Test
+    void lenetAndSmallCnnAcceptAnyResolutionAboveTheirMinimum() {
+        for (String name : new String[]{"lenet5", "small-cnn"}) {
+            Sequential m = Zoo.create(name, 1, 5, 3);
+            int min = name.equals("lenet5") ? 12 : 4;
+            for (int[] hw : new int[][]{{min, min}, {28, 28}, {33, 20}, {64, 64}}) {
+                assertArrayEquals(new int[]{2, 5}, m.forward(random(hw[0], 2, 1, hw[0], hw[1])).shape(), name + " at " + hw[0] + "x" + hw[1]);
+                assertNull(m.backward(random(1, 2, 5), false));
+            }
+            assertThrows(IllegalArgumentException.class, () -> m.outputShape(new int[]{1, 1, min - 1, min - 1}), name);
+        }
+    }
+
+    /** At the resolution they are built for, the adaptive pool is the identity: the nets compute exactly what a plain flatten did. */
+    @Test
+    void lenetAndSmallCnnAtTheirResolutionEqualTheNetWithoutTheAdaptivePool() {
+        for (String name : new String[]{"lenet5", "small-cnn"}) {
+            for (int size : new int[]{28, 32}) {
+                Sequential m = Zoo.create(name, 3, size, size, 10, 4);
+                Sequential plain = new Sequential();
+                for (int i = 0; i < m.size(); i++) {
+                    if (!m.childNames().get(i).equals("avgpool")) plain.add(m.childNames().get(i), m.get(i)); // the same modules, so the same parameters
+                }
+                Tensor x = random(size, 3, 3, size, size);
+                for (boolean training : new boolean[]{true, false}) {
+                    m.setTraining(training);
+                    float[] expected = plain.forward(x).toArray();
+                    assertArrayEquals(expected, m.forward(x).toArray(), name + " at " + size + (training ? " training" : " eval"));
+                }
+            }
+        }
     }
 
     @Test
@@ -66,15 +97,15 @@ class ZooTest {
         int convs = 0, projections = 0;
         for (String name : r20.namedParameters().keySet()) {
             if (name.endsWith("weight") && r20.namedParameters().get(name).shape().length == 4 && !name.contains("shortcut")) convs++;
-            if (name.contains("shortcut.0.weight")) projections++;
+            if (name.contains("shortcut.conv.weight")) projections++;
         }
         assertEquals(19, convs); // + the final linear = 20 weighted layers
         assertEquals(2, projections);
-        assertTrue(r20.namedParameters().containsKey("layer2.0.shortcut.1.gamma"));
-        assertTrue(r20.namedBuffers().containsKey("layer3.2.bn2.runningVar"));
+        assertTrue(r20.namedParameters().containsKey("layer2.0.shortcut.bn.weight"));
+        assertTrue(r20.namedBuffers().containsKey("layer3.2.main.bn2.running_var"));
         assertTrue(r20.parameterCount() > 260_000 && r20.parameterCount() < 280_000, "ResNet-20 is ~0.27M parameters: " + r20.parameterCount());
         assertEquals(3, ((Sequential) Zoo.create("resnet8", 3, 10, 1).get(3)).size() + 2);
-        assertTrue(((Sequential) r20.get(4)).get(0) instanceof BasicBlock);
+        assertTrue(((Sequential) r20.get(4)).get(0) instanceof Residual);
     }
 
     @Test
@@ -84,7 +115,7 @@ class ZooTest {
             for (int size : new int[]{16, 24}) {
                 Tensor x = random(size, 2, 3, size, size);
                 assertArrayEquals(new int[]{2, 7}, m.forward(x).shape(), name + " at " + size);
-                m.backward(random(1, 2, 7));
+                m.backward(random(1, 2, 7), false);
             }
         }
         assertArrayEquals(new int[]{1, 4}, Zoo.create("resnet8", 1, 4, 0).forward(random(0, 1, 1, 5, 7)).shape());

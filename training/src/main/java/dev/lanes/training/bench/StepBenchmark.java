@@ -72,7 +72,7 @@ public final class StepBenchmark {
             optimizer.zeroGrad();
             Tensor logits = model.forward(x);
             float l = loss.forward(logits, labels, 0);
-            model.backward(loss.backward());
+            model.backward(loss.backward(), false);
             optimizer.step();
             return l;
         }

@@ -31,12 +31,16 @@ public final class VectorGemm implements Gemm {
     static final int KC = 320;
     /** Minimum rows of C per thread for the row split of large products. */
     static final int MC = 128;
+    /** {@link #MC} in MR-high row strips. */
+    private static final int MC_STRIPS = (MC + MR - 1) / MR;
+    /** Fewer rows than this take the unpacked path: a 4-row kernel finishes short strips (see VectorMicroKernel.edge). */
+    static final int MIN_PACKED_ROWS = VectorMicroKernel.MR_SMALL;
     /** Most rows of A packed at once (a 2.5 MB panel at most), bounding the buffer for tall products. */
     static final int MAX_ROWS = 2048;
     /** Columns of B packed at once: a KC×NC panel fits L2. */
     static final int NC = 256;
     /**
-     * Below this many multiply-adds (or with m < MR) the unpacked {@link GemmSmall} paths win: packing would
+     * Below this many multiply-adds (or with m < MIN_PACKED_ROWS) the unpacked {@link GemmSmall} paths win: packing would
      * cost as much as the product. (TT has no unpacked path and always packs.)
      */
     static final long SMALL = 32L * 32 * 32;
@@ -56,16 +60,16 @@ public final class VectorGemm implements Gemm {
             return;
         }
         long work = (long) m * n * k;
-        if ((work < SMALL || m < MR) && !(transA && transB)) {
+        if ((work < SMALL || m < MIN_PACKED_ROWS) && !(transA && transB)) {
             unpacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, work);
             return;
         }
         int colStrips = (n + NR - 1) / NR, rowStrips = (m + MR - 1) / MR;
         int threads = Parallel.threads();
-        if (threads > 1 && rowStrips >= threads * (MC / MR) && colStrips >= 2 * threads) {
+        if (threads > 1 && rowStrips >= threads * MC_STRIPS && colStrips >= 2 * threads) {
             // Large C: whole row blocks per thread, so no thread packs another's rows of A.
             TASKS.acquire().set(Task.ROWS, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc).forRange(rowStrips, MC / MR);
+                    beta, c, cOff, ldc).forRange(rowStrips, MC_STRIPS);
         } else if (colStrips >= 2 * threads || colStrips >= rowStrips) {
             int grain = (int) Math.max(1, GRAIN_FLOPS / ((long) m * k * NR));
             if (Parallel.chunks(colStrips, grain) == 1) {
@@ -167,8 +171,8 @@ public final class VectorGemm implements Gemm {
         int nc = evenBlock(j1 - j0, NC, NR);
         int mc = evenBlock(i1 - i0, MAX_ROWS, MR), aSize = kc * mc;
         float[] bPack = Workspace.floats(Workspace.GEMM_B, kc * roundUp(nc, NR));
-        // The A buffer's tail holds the scratch tile for partial edge tiles.
-        float[] aPack = Workspace.floats(Workspace.GEMM_A, aSize + MR * NR);
+        // The A buffer's tail holds the scratch tile the micro-kernel writes before merging into C.
+        float[] aPack = Workspace.floats(Workspace.GEMM_A, aSize + VectorMicroKernel.SCRATCH);
         for (int ic = i0; ic < i1; ic += mc) {
             int mcb = Math.min(mc, i1 - ic);
             for (int pc = 0; pc < k; pc += kc) {
@@ -192,11 +196,7 @@ public final class VectorGemm implements Gemm {
             int rows = Math.min(MR, m - ir), ao = ir * kc;
             for (int jr = 0; jr < nc; jr += NR) {
                 int cols = Math.min(NR, nc - jr), bo = jr * kc, co = cOff + ir * ldc + jr;
-                if (rows == MR && cols == NR) {
-                    VectorMicroKernel.tile(kc, aPack, ao, bPack, bo, beta, c, co, ldc);
-                } else {
-                    VectorMicroKernel.edge(kc, aPack, ao, bPack, bo, beta, c, co, ldc, rows, cols, aPack, scratch);
-                }
+                VectorMicroKernel.tile(kc, aPack, ao, bPack, bo, beta, c, co, ldc, rows, cols, aPack, scratch);
             }
         }
     }

@@ -28,7 +28,7 @@ public final class VectorGemm implements Gemm {
      * Depth of a packed block: a KC×NR B strip fits L1. 320 rather than 256 so that k = 288 (3×3×32 conv
      * columns) is one block: measured 73 vs 69 GFLOPS on 64×196×288, unchanged at 1024.
      */
-    static final int KC = 320;
+    static final int KC = Integer.getInteger("xkc", 320);
     /** Minimum rows of C per thread for the row split of large products. */
     static final int MC = 128;
     /** {@link #MC} in MR-high row strips. */
@@ -38,7 +38,7 @@ public final class VectorGemm implements Gemm {
     /** Most rows of A packed at once (a 2.5 MB panel at most), bounding the buffer for tall products. */
     static final int MAX_ROWS = 2048;
     /** Columns of B packed at once: a KC×NC panel fits L2. */
-    static final int NC = 256;
+    static final int NC = Integer.getInteger("xnc", 256);
     /**
      * Below this many multiply-adds (or with m < MIN_PACKED_ROWS) the unpacked {@link GemmSmall} paths win: packing would
      * cost as much as the product. (TT has no unpacked path and always packs.)

@@ -9,9 +9,9 @@ import dev.lanes.engine.Workspace;
 
 /**
  * Blocked SGEMM on the Vector API. Loops, outermost first: row blocks of up to MAX_ROWS, k blocks of KC
- * (all rows of the block of op(A) packed once, alpha folded in), column blocks of NC (a KC×NC B panel packed, 256-320 KB: stays in L2),
+ * (all rows of the block of op(A) packed once, alpha folded in), column blocks of NC (a KC×NC B panel packed, 512 KB: stays in L2),
  * then MR-high A strips and, inside, NR-wide B strips fed to {@link VectorMicroKernel}. The A strip (KC×MR,
- * 5 KB) stays in L1, B strips stream from L2, and consecutive tiles walk along the same MR rows of C.
+ * 8-24 KB) stays in L1, B strips stream from L2, and consecutive tiles walk along the same MR rows of C.
  * Measured on n = 1024 (2-core EPYC, alternating JVM runs, 10 each): mean 82 vs 80 GFLOPS on 1 thread
  * and 160 vs 154 on 2, against the BLIS order (B strip in L1, MC×KC A block in L2, 1 MB B panel in L3).
  * That order varied from run to run (74-88 GFLOPS on 1 thread); this one stays within 81-84, but its best
@@ -25,10 +25,13 @@ import dev.lanes.engine.Workspace;
  */
 public final class VectorGemm implements Gemm {
     /**
-     * Depth of a packed block: a KC×NR B strip fits L1. 320 rather than 256 so that k = 288 (3×3×32 conv
-     * columns) is one block: measured 73 vs 69 GFLOPS on 64×196×288, unchanged at 1024.
+     * Depth of a packed block. The A strip (KC×MR: 24 KB with 12 rows) stays in L1 while B strips stream
+     * from L2; deeper blocks merge into C less often. Measured on n = 1024, 1 thread, 12×2 tile (k = 1024
+     * then splits into 4×256, 3×342 or 2×512): KC 320 137-142, 384 143-145, 512 145-150 GFLOPS. (With the
+     * old 4×2 tile, 320 rather than 256 made k = 288, 3×3×32 conv columns, one block: 73 vs 69 GFLOPS on
+     * 64×196×288; it still is one.)
      */
-    static final int KC = Integer.getInteger("xkc", 320);
+    static final int KC = 512;
     /** Minimum rows of C per thread for the row split of large products. */
     static final int MC = 128;
     /** {@link #MC} in MR-high row strips. */
@@ -37,8 +40,11 @@ public final class VectorGemm implements Gemm {
     static final int MIN_PACKED_ROWS = VectorMicroKernel.MR_SMALL;
     /** Most rows of A packed at once (a 2.5 MB panel at most), bounding the buffer for tall products. */
     static final int MAX_ROWS = 2048;
-    /** Columns of B packed at once: a KC×NC panel fits L2. */
-    static final int NC = Integer.getInteger("xnc", 256);
+    /**
+     * Columns of B packed at once: a KC×NC panel (512 KB) fits L2 beside the A panel. n = 1024, 1 thread,
+     * KC 512: NC 256 145-147, 512 132-148, 1024 (a 2 MB panel, all of L2) 111-120 GFLOPS.
+     */
+    static final int NC = 256;
     /**
      * Below this many multiply-adds (or with m < MIN_PACKED_ROWS) the unpacked {@link GemmSmall} paths win: packing would
      * cost as much as the product. (TT has no unpacked path and always packs.)

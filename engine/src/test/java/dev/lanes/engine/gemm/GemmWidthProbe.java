@@ -89,7 +89,7 @@ public final class GemmWidthProbe {
         int pick = r.nextInt(10);
         if (pick < 5) return 1 + r.nextInt(150);
         if (pick < 9) return AWKWARD[r.nextInt(AWKWARD.length)];
-        return 250 + r.nextInt(400);
+        return 250 + r.nextInt(450);
     }
 
     private static float scalar(SplittableRandom r) {

@@ -53,8 +53,8 @@ final class VectorMicroKernel {
                      int rows, int cols, float[] scratch, int so) {
         boolean half = cols <= L;
         if (MR == 4) {
-            if (half) half4(kc, a, ao, MR, b, bo, scratch, so);
-            else tile4(kc, a, ao, MR, b, bo, scratch, so);
+            if (half) half4(kc, a, ao, b, bo, scratch, so);
+            else tile4(kc, a, ao, b, bo, scratch, so);
         } else if (rows > 8) {
             if (half) half12(kc, a, ao, b, bo, scratch, so);
             else tile12(kc, a, ao, b, bo, scratch, so);
@@ -63,8 +63,8 @@ final class VectorMicroKernel {
             // 4-row tiles, the FMAs of an 8-row kernel, a third fewer than the 12-row one. Full width even
             // in the corner (cols <= L), so that no kernel runs as rarely as once per call: a kernel that
             // cold stays in C1 (which allocates for every vector) for hundreds of calls.
-            tile4(kc, a, ao, MR, b, bo, scratch, so);
-            if (rows > 4) tile4(kc, a, ao + 4, MR, b, bo, scratch, so + 4 * NR);
+            tile4(kc, a, ao, b, bo, scratch, so);
+            if (rows > 4) tile4(kc, a, ao + 4, b, bo, scratch, so + 4 * NR);
         }
         if (cols == NR) {
             mergeFull(scratch, so, beta, c, co, ldc, rows);
@@ -148,15 +148,17 @@ final class VectorMicroKernel {
     }
 
     /**
-     * The 4×(2 vectors) tile into {@code t}, reading A steps {@code as} floats apart: the whole tile where
+     * The 4×(2 vectors) tile into {@code t}, reading rows 0-3 of an MR-row A strip: the whole tile where
      * there are 16 registers, the last rows of a 12-row strip where there are 32 (145 GFLOPS there on its own).
      */
-    private static void tile4(int kc, float[] a, int ao, int as, float[] b, int bo, float[] t, int to) {
+    // The stride is the constant MR, not a parameter: with a stride parameter n = 1024 ran 7% slower with 16
+    // registers (61-63 vs 68-70 GFLOPS), as C2 eliminates range checks only for constant scales of p.
+    private static void tile4(int kc, float[] a, int ao, float[] b, int bo, float[] t, int to) {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
         // Indices are affine in p so C2 hoists the range checks out of the loop.
         for (int p = 0; p < kc; p++) {
-            int ai = ao + p * as, bi = bo + p * NR;
+            int ai = ao + p * MR, bi = bo + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + L);
             FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
@@ -221,11 +223,11 @@ final class VectorMicroKernel {
     }
 
     /** The left half of {@link #tile4}, as {@link #half12}: the last column strip with 16 registers. */
-    private static void half4(int kc, float[] a, int ao, int as, float[] b, int bo, float[] t, int to) {
+    private static void half4(int kc, float[] a, int ao, float[] b, int bo, float[] t, int to) {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector c00 = zero, c10 = zero, c20 = zero, c30 = zero;
         for (int p = 0; p < kc; p++) {
-            int ai = ao + p * as, bi = bo + p * NR;
+            int ai = ao + p * MR, bi = bo + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
             c00 = FloatVector.broadcast(SPECIES, a[ai]).fma(b0, c00);
             c10 = FloatVector.broadcast(SPECIES, a[ai + 1]).fma(b0, c10);

@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       vectors) already spills under C2. (With {@code -XX:MaxVectorSize=32} on AVX-512, C2 still has 32
  *       registers and 8×2 runs at 82, but a real AVX2 CPU has 16, so the width picks 4×2.)
  * </ul>
- * The loops C2 emits are not the limit (the 12×2 loop runs at ~100% of peak) as long as every Vector API
+ * The loops C2 emits are not the limit (the 12×2 loop runs at the nominal peak) as long as every Vector API
  * call inlines: the kernels end by storing the accumulators into a scratch tile and leave beta to
  * {@link #merge}, because a 12-row tile that also merged each row into C (12 inlined copies of the beta
  * cases) exceeded C2's inlining node budget, boxed its vectors and ran at 9 GFLOPS.

@@ -14,11 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * needs a bounds test. Each storage order has its own method so C2 compiles each copy loop on its own.
  */
 final class GemmPacking {
-    /** Four lanes: one MR-wide step of an A strip. The unrolled code below is written for MR == 4. */
+    /** Four lanes: a quarter of a 4-row group in one step of an A strip. The A copies below go 4 rows at a time. */
     private static final VectorSpecies<Float> QUAD = FloatVector.SPECIES_128;
 
     static {
-        if (MR != 4) throw new AssertionError("GemmPacking.packA is written for MR == 4");
+        if (MR % 4 != 0) throw new AssertionError("GemmPacking.packA copies groups of 4 rows; MR = " + MR);
     }
 
     private GemmPacking() {}
@@ -83,9 +83,9 @@ final class GemmPacking {
         for (int t = 0, strips = (mc + MR - 1) / MR; t < strips; t++) {
             int d = t * kc * MR, i0 = ic + t * MR, h = Math.min(MR, ic + mc - i0);
             if (!transA && h == MR) {
-                packARows(alpha, a, aOff + i0 * lda + pc, lda, kc, dst, d);
+                for (int g = 0; g < MR; g += 4) packARows(alpha, a, aOff + (i0 + g) * lda + pc, lda, kc, dst, d + g);
             } else if (h == MR) {
-                packAColumns(alpha, a, aOff + pc * lda + i0, lda, kc, dst, d);
+                for (int g = 0; g < MR; g += 4) packAColumns(alpha, a, aOff + pc * lda + i0 + g, lda, kc, dst, d + g);
             } else {
                 packAPartial(transA, alpha, a, aOff, lda, i0, h, pc, kc, dst, d);
             }
@@ -93,8 +93,9 @@ final class GemmPacking {
     }
 
     /**
-     * Four rows of A stored m×k read side by side and interleaved, two steps of p at a time with all loads
-     * before the stores (1.6x faster than load-store pairs, which C2 must keep in order as dst may alias a).
+     * Four rows of A stored m×k (one 4-row group of a strip, written at {@code d}, MR floats per step) read
+     * side by side and interleaved, two steps of p at a time with all loads before the stores (1.6x faster
+     * than load-store pairs, which C2 must keep in order as dst may alias a).
      */
     private static void packARows(float alpha, float[] a, int s0, int lda, int kc, float[] dst, int d) {
         int s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, p = 0;
@@ -106,10 +107,10 @@ final class GemmPacking {
             dst[o + 1] = alpha * x1;
             dst[o + 2] = alpha * x2;
             dst[o + 3] = alpha * x3;
-            dst[o + 4] = alpha * y0;
-            dst[o + 5] = alpha * y1;
-            dst[o + 6] = alpha * y2;
-            dst[o + 7] = alpha * y3;
+            dst[o + MR] = alpha * y0;
+            dst[o + MR + 1] = alpha * y1;
+            dst[o + MR + 2] = alpha * y2;
+            dst[o + MR + 3] = alpha * y3;
         }
         if (p < kc) {
             int o = d + p * MR;
@@ -120,7 +121,7 @@ final class GemmPacking {
         }
     }
 
-    /** A stored k×m (transA): row p holds the MR values of step p next to each other, one 4-lane copy. */
+    /** A stored k×m (transA): row p holds the 4 values of the group's step p next to each other, one 4-lane copy. */
     private static void packAColumns(float alpha, float[] a, int src, int lda, int kc, float[] dst, int d) {
         for (int p = 0; p < kc; p++) {
             FloatVector.fromArray(QUAD, a, src + p * lda).mul(alpha).intoArray(dst, d + p * MR);

@@ -9,13 +9,15 @@ import dev.lanes.engine.Workspace;
 
 /**
  * Blocked SGEMM on the Vector API. Loops, outermost first: row blocks of up to MAX_ROWS, k blocks of KC
- * (all rows of the block of op(A) packed once, alpha folded in), column blocks of NC (a KC×NC B panel packed, 256-320 KB: stays in L2),
+ * (all rows of the block of op(A) packed once, alpha folded in), column blocks of NC (a KC×NC B panel packed, 512 KB: stays in L2),
  * then MR-high A strips and, inside, NR-wide B strips fed to {@link VectorMicroKernel}. The A strip (KC×MR,
- * 5 KB) stays in L1, B strips stream from L2, and consecutive tiles walk along the same MR rows of C.
+ * 8-24 KB) stays in L1, B strips stream from L2, and consecutive tiles walk along the same MR rows of C.
  * Measured on n = 1024 (2-core EPYC, alternating JVM runs, 10 each): mean 82 vs 80 GFLOPS on 1 thread
  * and 160 vs 154 on 2, against the BLIS order (B strip in L1, MC×KC A block in L2, 1 MB B panel in L3).
  * That order varied from run to run (74-88 GFLOPS on 1 thread); this one stays within 81-84, but its best
- * runs are lower (about 85 against 88).
+ * runs are lower (about 85 against 88). On a 2-core Xeon with AVX-512 (Sapphire Rapids class, 172 GFLOPS
+ * peak per core), with the 12×2 tile and KC 512, this order runs n = 1024 at 142-150 GFLOPS on 1 thread
+ * (85% of peak; OpenBLAS 0.3.21 SkylakeX kernel 153-158 in the same session) and 280-286 on 2 (OpenBLAS 305).
  *
  * <p>Threads split C by rows when each gets at least {@link #MC} of them (each packs only its rows of A and
  * its own B panels), otherwise by columns (or by rows when C is too narrow); k is never split, and block boundaries in
@@ -25,18 +27,28 @@ import dev.lanes.engine.Workspace;
  */
 public final class VectorGemm implements Gemm {
     /**
-     * Depth of a packed block: a KC×NR B strip fits L1. 320 rather than 256 so that k = 288 (3×3×32 conv
-     * columns) is one block: measured 73 vs 69 GFLOPS on 64×196×288, unchanged at 1024.
+     * Depth of a packed block. The A strip (KC×MR: 24 KB with 12 rows) stays in L1 while B strips stream
+     * from L2; deeper blocks merge into C less often. Measured on n = 1024, 1 thread, 12×2 tile (k = 1024
+     * then splits into 4×256, 3×342 or 2×512): KC 320 137-142, 384 143-145, 512 145-150 GFLOPS. (With the
+     * old 4×2 tile, 320 rather than 256 made k = 288, 3×3×32 conv columns, one block: 73 vs 69 GFLOPS on
+     * 64×196×288; it still is one.)
      */
-    static final int KC = 320;
+    static final int KC = 512;
     /** Minimum rows of C per thread for the row split of large products. */
     static final int MC = 128;
+    /** {@link #MC} in MR-high row strips. */
+    private static final int MC_STRIPS = (MC + MR - 1) / MR;
+    /** Fewer rows than this take the unpacked path: a 4-row kernel finishes short strips (see VectorMicroKernel.edge). */
+    static final int MIN_PACKED_ROWS = VectorMicroKernel.MR_SMALL;
     /** Most rows of A packed at once (a 2.5 MB panel at most), bounding the buffer for tall products. */
     static final int MAX_ROWS = 2048;
-    /** Columns of B packed at once: a KC×NC panel fits L2. */
+    /**
+     * Columns of B packed at once: a KC×NC panel (512 KB) fits L2 beside the A panel. n = 1024, 1 thread,
+     * KC 512: NC 256 145-147, 512 132-148, 1024 (a 2 MB panel, all of L2) 111-120 GFLOPS.
+     */
     static final int NC = 256;
     /**
-     * Below this many multiply-adds (or with m < MR) the unpacked {@link GemmSmall} paths win: packing would
+     * Below this many multiply-adds (or with m < MIN_PACKED_ROWS) the unpacked {@link GemmSmall} paths win: packing would
      * cost as much as the product. (TT has no unpacked path and always packs.)
      */
     static final long SMALL = 32L * 32 * 32;
@@ -56,16 +68,16 @@ public final class VectorGemm implements Gemm {
             return;
         }
         long work = (long) m * n * k;
-        if ((work < SMALL || m < MR) && !(transA && transB)) {
+        if ((work < SMALL || m < MIN_PACKED_ROWS) && !(transA && transB)) {
             unpacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, work);
             return;
         }
         int colStrips = (n + NR - 1) / NR, rowStrips = (m + MR - 1) / MR;
         int threads = Parallel.threads();
-        if (threads > 1 && rowStrips >= threads * (MC / MR) && colStrips >= 2 * threads) {
+        if (threads > 1 && rowStrips >= threads * MC_STRIPS && colStrips >= 2 * threads) {
             // Large C: whole row blocks per thread, so no thread packs another's rows of A.
             TASKS.acquire().set(Task.ROWS, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc).forRange(rowStrips, MC / MR);
+                    beta, c, cOff, ldc).forRange(rowStrips, MC_STRIPS);
         } else if (colStrips >= 2 * threads || colStrips >= rowStrips) {
             int grain = (int) Math.max(1, GRAIN_FLOPS / ((long) m * k * NR));
             if (Parallel.chunks(colStrips, grain) == 1) {
@@ -167,8 +179,8 @@ public final class VectorGemm implements Gemm {
         int nc = evenBlock(j1 - j0, NC, NR);
         int mc = evenBlock(i1 - i0, MAX_ROWS, MR), aSize = kc * mc;
         float[] bPack = Workspace.floats(Workspace.GEMM_B, kc * roundUp(nc, NR));
-        // The A buffer's tail holds the scratch tile for partial edge tiles.
-        float[] aPack = Workspace.floats(Workspace.GEMM_A, aSize + MR * NR);
+        // The A buffer's tail holds the scratch tile the micro-kernel writes before merging into C.
+        float[] aPack = Workspace.floats(Workspace.GEMM_A, aSize + VectorMicroKernel.SCRATCH);
         for (int ic = i0; ic < i1; ic += mc) {
             int mcb = Math.min(mc, i1 - ic);
             for (int pc = 0; pc < k; pc += kc) {
@@ -192,11 +204,7 @@ public final class VectorGemm implements Gemm {
             int rows = Math.min(MR, m - ir), ao = ir * kc;
             for (int jr = 0; jr < nc; jr += NR) {
                 int cols = Math.min(NR, nc - jr), bo = jr * kc, co = cOff + ir * ldc + jr;
-                if (rows == MR && cols == NR) {
-                    VectorMicroKernel.tile(kc, aPack, ao, bPack, bo, beta, c, co, ldc);
-                } else {
-                    VectorMicroKernel.edge(kc, aPack, ao, bPack, bo, beta, c, co, ldc, rows, cols, aPack, scratch);
-                }
+                VectorMicroKernel.tile(kc, aPack, ao, bPack, bo, beta, c, co, ldc, rows, cols, aPack, scratch);
             }
         }
     }

@@ -41,13 +41,13 @@ class VectorGemmProperties {
         return KernelTesting.threadCounts();
     }
 
-    /** Mostly 1..150, often the awkward sizes, sometimes past one KC block (256). */
+    /** Mostly 1..150, often the awkward sizes, sometimes past one KC block (512). */
     @Provide
     Arbitrary<Integer> sizes() {
         return Arbitraries.frequencyOf(
                 Tuple.of(5, Arbitraries.integers().between(1, 150)),
                 Tuple.of(3, Arbitraries.of(1, 2, 3, 4, 5, 7, 8, 9, 13, 15, 16, 17, 31, 32, 33, 97, 127, 128, 129)),
-                Tuple.of(1, Arbitraries.integers().between(250, 530)));
+                Tuple.of(1, Arbitraries.integers().between(250, 700)));
     }
 
     @Provide
@@ -107,7 +107,8 @@ class VectorGemmProperties {
     /** Shapes the convolution layers use, and column counts past one NC block. */
     @Example
     void convolutionAndLargeShapes() {
-        int[][] shapes = {{64, 196, 288}, {32, 784, 9}, {64, 288, 196}, {288, 196, 64}, {5, 4200, 300}, {300, 3, 70}};
+        int[][] shapes = {{64, 196, 288}, {32, 784, 9}, {64, 288, 196}, {288, 196, 64}, {5, 4200, 300}, {300, 3, 70},
+                {64, 196, 576}, {40, 70, 1100}};
         for (int threads : KernelTesting.THREAD_COUNTS) {
             Parallel.setThreads(threads);
             for (int[] s : shapes) {

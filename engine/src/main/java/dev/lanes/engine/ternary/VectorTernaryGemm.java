@@ -56,13 +56,10 @@ final class VectorTernaryGemm {
                 float scale = scales[perRow ? i : 0];
                 int j = full;
                 if (n - j >= L) {
-                    narrow(idx, base, base + k - 1, np, nm, x, j, S.maskAll(true), scale, bias, i, accumulate, c, cOff + i * ldc + j);
+                    narrow(idx, base, base + k - 1, np, nm, x, j, scale, bias, i, accumulate, c, cOff + i * ldc + j);
                     j += L;
                 }
-                if (j < n) {
-                    narrow(idx, base, base + k - 1, np, nm, x, j, S.indexInRange(0, n - j), scale, bias, i, accumulate,
-                            c, cOff + i * ldc + j);
-                }
+                if (j < n) partial(idx, base, base + k - 1, np, nm, x, j, n - j, scale, bias, i, accumulate, c, cOff + i * ldc + j);
             }
         }
     }
@@ -108,30 +105,41 @@ final class VectorTernaryGemm {
             m0 = m0.add(FloatVector.fromArray(S, x, d));
             m1 = m1.add(FloatVector.fromArray(S, x, d + L));
         }
-        store(p0, m0, scale, bias, i, accumulate, c, co, S.maskAll(true));
-        store(p1, m1, scale, bias, i, accumulate, c, co + L, S.maskAll(true));
+        store(p0, m0, scale, bias, i, accumulate, c, co);
+        store(p1, m1, scale, bias, i, accumulate, c, co + L);
     }
 
-    /** One vector of columns (or the lanes of {@code lanes}) of row i from column j. */
-    private static void narrow(int[] idx, int base, int top, int np, int nm, float[] x, int j, VectorMask<Float> lanes,
+    /** One vector of columns of row i from column j. */
+    private static void narrow(int[] idx, int base, int top, int np, int nm, float[] x, int j,
                                float scale, float[] bias, int i, boolean accumulate, float[] c, int co) {
+        FloatVector p0 = FloatVector.zero(S), m0 = p0;
+        for (int q = 0; q < np; q++) p0 = p0.add(FloatVector.fromArray(S, x, idx[base + q] + j));
+        for (int q = 0; q < nm; q++) m0 = m0.add(FloatVector.fromArray(S, x, idx[top - q] + j));
+        store(p0, m0, scale, bias, i, accumulate, c, co);
+    }
+
+    /**
+     * The last {@code cols} (&lt; L) columns of row i from column j, through masked loads and stores. The mask is
+     * made here, not passed in: a mask crossing a call that is not inlined would be boxed on every call.
+     */
+    private static void partial(int[] idx, int base, int top, int np, int nm, float[] x, int j, int cols,
+                                float scale, float[] bias, int i, boolean accumulate, float[] c, int co) {
+        VectorMask<Float> lanes = S.indexInRange(0, cols);
         FloatVector p0 = FloatVector.zero(S), m0 = p0;
         for (int q = 0; q < np; q++) p0 = p0.add(FloatVector.fromArray(S, x, idx[base + q] + j, lanes));
         for (int q = 0; q < nm; q++) m0 = m0.add(FloatVector.fromArray(S, x, idx[top - q] + j, lanes));
-        store(p0, m0, scale, bias, i, accumulate, c, co, lanes);
+        FloatVector v = p0.sub(m0).mul(scale);
+        if (bias != null) v = v.add(bias[i]);
+        if (accumulate) v = FloatVector.fromArray(S, c, co, lanes).add(v);
+        v.intoArray(c, co, lanes);
     }
 
     /** C = (plus − minus) · scale (+ bias) (+ old C), as the reference rounds it. */
     private static void store(FloatVector plus, FloatVector minus, float scale, float[] bias, int i, boolean accumulate,
-                              float[] c, int co, VectorMask<Float> lanes) {
+                              float[] c, int co) {
         FloatVector v = plus.sub(minus).mul(scale);
         if (bias != null) v = v.add(bias[i]);
-        if (lanes.allTrue()) {
-            if (accumulate) v = FloatVector.fromArray(S, c, co).add(v);
-            v.intoArray(c, co);
-        } else {
-            if (accumulate) v = FloatVector.fromArray(S, c, co, lanes).add(v);
-            v.intoArray(c, co, lanes);
-        }
+        if (accumulate) v = FloatVector.fromArray(S, c, co).add(v);
+        v.intoArray(c, co);
     }
 }

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorMask;
  */
 final class VectorTernaryDots {
     private static final int EVEN_BITS = 0x5555_5555;
-    private static final long ALL_LANES = L == 64 ? -1L : (1L << L) - 1;
+    static final long ALL_LANES = L == 64 ? -1L : (1L << L) - 1;
 
     private VectorTernaryDots() {}
 
@@ -58,7 +58,7 @@ final class VectorTernaryDots {
     }
 
     /** Codes e .. e + 15 in the low to high bit pairs of an int (codes past the array read as 0). */
-    private static int window(int[] codes, int e) {
+    static int window(int[] codes, int e) {
         int w = e >>> 4, shift = (e & 15) << 1;
         long lo = Integer.toUnsignedLong(codes[w]);
         long hi = w + 1 < codes.length ? codes[w + 1] : 0;
@@ -66,12 +66,12 @@ final class VectorTernaryDots {
     }
 
     /** Bit j set where code j of the window is +α (code 2: its high bit). */
-    private static long plus(int bits) {
+    static long plus(int bits) {
         return Integer.compress((bits >>> 1) & EVEN_BITS, EVEN_BITS);
     }
 
     /** Bit j set where code j is −α (code 0: neither bit). */
-    private static long minus(int bits) {
+    static long minus(int bits) {
         return Integer.compress(~(bits | (bits >>> 1)) & EVEN_BITS, EVEN_BITS);
     }
 }

@@ -100,8 +100,8 @@ final class VectorTernaryGemm {
 
     /** Splits {@code total} into the fewest blocks of at most {@code max}, evened out; depends on k alone. */
     private static int evenBlock(int total, int max) {
-        int blocks = Math.max(1, (total + max - 1) / max);
-        return Math.max(1, (total + blocks - 1) / blocks);
+        int blocks = (int) Math.max(1, ((long) total + max - 1) / max);
+        return (int) Math.max(1, ((long) total + blocks - 1) / blocks);
     }
 
     /**
@@ -183,8 +183,19 @@ final class VectorTernaryGemm {
             m0.intoArray(part, po + n);
             m1.intoArray(part, po + n + L);
         } else {
-            store(p0, m0, scale, bias, i, accumulate, c, co);
-            store(p1, m1, scale, bias, i, accumulate, c, co + L);
+            // written out here rather than in a helper taking vectors: C2 declined to inline such a helper into
+            // this method ("too big") in one JMH fork, and then boxed every vector it was passed (22 MB a call)
+            FloatVector v0 = p0.sub(m0).mul(scale), v1 = p1.sub(m1).mul(scale);
+            if (bias != null) {
+                v0 = v0.add(bias[i]);
+                v1 = v1.add(bias[i]);
+            }
+            if (accumulate) {
+                v0 = FloatVector.fromArray(S, c, co).add(v0);
+                v1 = FloatVector.fromArray(S, c, co + L).add(v1);
+            }
+            v0.intoArray(c, co);
+            v1.intoArray(c, co + L);
         }
     }
 
@@ -215,14 +226,5 @@ final class VectorTernaryGemm {
         if (bias != null) v = v.add(bias[i]);
         if (accumulate) v = FloatVector.fromArray(S, c, co, lanes).add(v);
         v.intoArray(c, co, lanes);
-    }
-
-    /** C = (plus − minus) · scale (+ bias) (+ old C), as the reference rounds it. */
-    private static void store(FloatVector plus, FloatVector minus, float scale, float[] bias, int i, boolean accumulate,
-                              float[] c, int co) {
-        FloatVector v = plus.sub(minus).mul(scale);
-        if (bias != null) v = v.add(bias[i]);
-        if (accumulate) v = FloatVector.fromArray(S, c, co).add(v);
-        v.intoArray(c, co);
     }
 }

@@ -33,7 +33,17 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>java -jar jmh/target/benchmarks.jar TernaryConvBench -f 1 -wi 3 -i 5</pre>
  *
- * RESULTS
+ * <p>Measured 2026-12-03 on the shared 2-core Intel Xeon (AVX-512, 512-bit vectors, JDK 25), other jobs running,
+ * the command above; µs per call:
+ * <pre>
+ *   batch threads  ternary   float32   ternary/float
+ *     1     1       146       130      1.13
+ *     1     2       132       103      1.29
+ *    64     1      9003      8263      1.09
+ *    64     2      5055      4574      1.11
+ * </pre>
+ * The ternary GEMM skips zero codes (a third here) but loads an X row per remaining code, where the float
+ * micro-kernel reuses each load across a 4×32 register tile; the two end up within about 10-30%.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -16,6 +16,13 @@ import dev.lanes.engine.gemm.Gemm;
  * {@link Im2colConv}'s columns. Threads split rows of W (outputs), each computed by one thread, so bits do
  * not depend on the thread count; scratch is per thread and dispatch reuses {@link LoopTask}s, so a repeated
  * call allocates nothing. Load this class only when {@code jdk.incubator.vector} is present.
+ *
+ * <p>Why add and subtract rather than decode a panel of W into floats and reuse the float micro-kernel: that
+ * route costs at least the float GEMM on the decoded weights (JMH {@code TernaryGemmBench}/{@code TernaryConvBench}
+ * {@code float32}) plus the decode (0.8-1.5 ns per code, {@code TernaryBench}: 16-27 µs for the 64×288 conv
+ * weight, 160-300 µs for 784×256), so it cannot beat the float kernel. The add/sub kernels measured 1.1-1.3× the
+ * float time on the 14×14 conv (batch 1 and 64) and 1.35-1.5× on the 784→256 linear layer (2-core Xeon,
+ * AVX-512), without multiplying by a weight and without a float copy of W.
  */
 public final class VectorTernary implements TernaryKernels {
     /** Batches from here on take the transposed GEMM path (columns are the batch: at least one vector). */

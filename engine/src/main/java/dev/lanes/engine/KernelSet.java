@@ -14,6 +14,8 @@ import dev.lanes.engine.norm.BatchNormKernels;
 import dev.lanes.engine.norm.ScalarBatchNorm;
 import dev.lanes.engine.pool.PoolingKernels;
 import dev.lanes.engine.pool.ScalarPooling;
+import dev.lanes.engine.ternary.ScalarTernary;
+import dev.lanes.engine.ternary.TernaryKernels;
 
 /**
  * One implementation of every kernel family. {@link #scalar()} is the plain-Java reference set; the Vector
@@ -23,10 +25,11 @@ import dev.lanes.engine.pool.ScalarPooling;
  */
 public record KernelSet(String name, Gemm gemm, ConvKernels conv, BatchNormKernels batchNorm,
                         ActivationKernels activation, PoolingKernels pooling, LossKernels loss,
-                        ElementwiseKernels elementwise) {
+                        ElementwiseKernels elementwise, TernaryKernels ternary) {
 
     private static final KernelSet SCALAR = new KernelSet("scalar", new ScalarGemm(), new Im2colConv(new ScalarGemm()),
-            new ScalarBatchNorm(), new ScalarActivation(), new ScalarPooling(), new ScalarLoss(), new ScalarElementwise());
+            new ScalarBatchNorm(), new ScalarActivation(), new ScalarPooling(), new ScalarLoss(), new ScalarElementwise(),
+            new ScalarTernary());
 
     /** The scalar reference kernels, available on every JVM. */
     public static KernelSet scalar() {

@@ -7,6 +7,7 @@ import dev.lanes.engine.gemm.Gemm;
 import dev.lanes.engine.loss.LossKernels;
 import dev.lanes.engine.norm.BatchNormKernels;
 import dev.lanes.engine.pool.PoolingKernels;
+import dev.lanes.engine.ternary.TernaryKernels;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -98,4 +99,6 @@ public final class Kernels {
     public static LossKernels loss() { return ACTIVE.loss(); }
 
     public static ElementwiseKernels elementwise() { return ACTIVE.elementwise(); }
+
+    public static TernaryKernels ternary() { return ACTIVE.ternary(); }
 }

@@ -8,6 +8,7 @@ import dev.lanes.engine.gemm.VectorGemm;
 import dev.lanes.engine.loss.VectorLoss;
 import dev.lanes.engine.norm.VectorBatchNorm;
 import dev.lanes.engine.pool.VectorPooling;
+import dev.lanes.engine.ternary.VectorTernary;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -24,6 +25,7 @@ final class VectorKernelSets {
         if (lanes < 4) return null;
         VectorGemm gemm = new VectorGemm();
         return new KernelSet("vector-" + FloatVector.SPECIES_PREFERRED.vectorBitSize(), gemm, new Im2colConv(gemm, new VectorColumnOps()),
-                new VectorBatchNorm(), new VectorActivation(), new VectorPooling(), new VectorLoss(), new VectorElementwise());
+                new VectorBatchNorm(), new VectorActivation(), new VectorPooling(), new VectorLoss(), new VectorElementwise(),
+                new VectorTernary(gemm));
     }
 }

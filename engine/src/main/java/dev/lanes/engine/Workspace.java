@@ -19,7 +19,11 @@ public final class Workspace {
     public static final int CONV_AUX = 3;
     /** Free for any kernel that calls no other kernel while it holds the buffer. */
     public static final int SCRATCH = 4;
-    private static final int SLOTS = 5;
+    /** The ternary linear layer's transposed input (it holds it while the ternary GEMM uses {@link #SCRATCH}). */
+    public static final int TERNARY_IN = 5;
+    /** The ternary linear layer's transposed output. */
+    public static final int TERNARY_OUT = 6;
+    private static final int SLOTS = 7;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 

@@ -17,6 +17,13 @@ final class ConvChecks {
         range("conv forward y", y, yOff, outputs(s), s);
     }
 
+    /** The forward of a weight format checked elsewhere: only x and y. */
+    static void forward(ConvShape s, float[] x, int xOff, float[] y, int yOff) {
+        requireShape(s);
+        range("conv forward x", x, xOff, inputs(s), s);
+        range("conv forward y", y, yOff, outputs(s), s);
+    }
+
     static void backwardData(ConvShape s, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
         requireShape(s);
         range("conv backwardData dy", dy, dyOff, outputs(s), s);

@@ -60,16 +60,23 @@ public final class Im2colConv implements ConvKernels {
 
     /** The arguments of one call, reused so that dispatch allocates nothing (see {@link LoopTask}). */
     private final class ImageTask extends LoopTask {
-        private static final int POINTWISE = 0, FORWARD = 1, BACKWARD_DATA = 2, WEIGHT_PARTIALS = 3;
+        private static final int POINTWISE = 0, FORWARD = 1, BACKWARD_DATA = 2, WEIGHT_PARTIALS = 3, PRODUCT = 4;
         private int op, xOff, wOff, yOff, dyOff, dxOff, part;
         private boolean biasRow;
         private ConvShape s;
+        private ColumnProduct product;
         private float[] x, w, bias, y, dy, dx, partials;
 
         /** Forward of each image: pointwise with {@code bias}, or through columns with the bias row in w. */
         ImageTask forward(int op, ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, boolean biasRow, float[] y, int yOff) {
             this.op = op; this.s = s; this.x = x; this.xOff = xOff; this.w = w; this.wOff = wOff; this.bias = bias;
             this.biasRow = biasRow; this.y = y; this.yOff = yOff;
+            return this;
+        }
+
+        /** Forward of each image through another weight format's product. */
+        ImageTask forward(ConvShape s, float[] x, int xOff, ColumnProduct product, float[] y, int yOff) {
+            this.op = PRODUCT; this.s = s; this.x = x; this.xOff = xOff; this.product = product; this.y = y; this.yOff = yOff;
             return this;
         }
 
@@ -92,6 +99,7 @@ public final class Im2colConv implements ConvKernels {
                     case POINTWISE -> forwardPointwise(s, x, xOff, w, wOff, bias, y, yOff, n);
                     case FORWARD -> forwardImage(s, x, xOff, w, wOff, biasRow, y, yOff, n);
                     case BACKWARD_DATA -> backwardDataImage(s, dy, dyOff, w, wOff, dx, dxOff, n);
+                    case PRODUCT -> forwardImage(s, x, xOff, product, y, yOff, n);
                     default -> {
                         int p = chunk * part, weights = s.weightSize();
                         backwardWeightsImage(s, x, xOff, dy, dyOff, partials, p, bias == null ? null : partials, p + weights, n, n == from);
@@ -103,6 +111,7 @@ public final class Im2colConv implements ConvKernels {
         @Override
         protected void clear() {
             s = null;
+            product = null;
             x = w = bias = y = dy = dx = partials = null;
         }
     }
@@ -141,6 +150,17 @@ public final class Im2colConv implements ConvKernels {
             wb[o * (ck + 1) + ck] = bias[o];
         }
         eachImage(s, tasks.acquire().forward(ImageTask.FORWARD, s, x, xOff, wb, 0, null, true, y, yOff));
+    }
+
+    /**
+     * y = conv(x, W) where the weights (and any bias) are behind {@code product}, which gets the column
+     * matrix of each image a band at a time (or, for a 1x1 stride-1 unpadded kernel, the image itself).
+     * Threads split images as in the float forward.
+     */
+    public void forward(ConvShape s, float[] x, int xOff, ColumnProduct product, float[] y, int yOff) {
+        ConvChecks.forward(s, x, xOff, y, yOff);
+        if (product == null) throw new IllegalArgumentException(s + ": the column product is null");
+        eachImage(s, tasks.acquire().forward(s, x, xOff, product, y, yOff));
     }
 
     @Override
@@ -224,6 +244,24 @@ public final class Im2colConv implements ConvKernels {
             Im2col.pack(s, x, xi, buf, padOff, r0, r1, ops);
             if (biasRow) Arrays.fill(buf, ck * nb, (ck + 1) * nb, 1f);
             gemm.sgemm(false, false, k, nb, depth, 1f, a, aOff, depth, buf, 0, nb, 0f, y, yi + r0 * ow, oh * ow);
+        }
+    }
+
+    /** Forward of one image by {@code product}: the image itself when pointwise, else band after band of columns. */
+    private void forwardImage(ConvShape s, float[] x, int xOff, ColumnProduct product, float[] y, int yOff, int n) {
+        int k = s.outChannels(), oh = s.outHeight(), ow = s.outWidth(), p = oh * ow, ck = columnRows(s);
+        int xi = xOff + n * s.inChannels() * s.inHeight() * s.inWidth(), yi = yOff + n * k * p;
+        if (pointwise(s)) {
+            product.multiply(s, x, xi, p, p, y, yi, p);
+            return;
+        }
+        int rows = bandRows(s, ck), padOff = ck * rows * ow;
+        float[] buf = Workspace.floats(Workspace.CONV_COLUMNS, padOff + Im2col.paddedSize(s));
+        Im2col.begin(s, x, xi, buf, padOff, ops);
+        for (int r0 = 0; r0 < oh; r0 += rows) {
+            int r1 = Math.min(oh, r0 + rows), nb = (r1 - r0) * ow;
+            Im2col.pack(s, x, xi, buf, padOff, r0, r1, ops);
+            product.multiply(s, buf, 0, nb, nb, y, yi + r0 * ow, p);
         }
     }
 

@@ -22,5 +22,6 @@ module dev.lanes.engine {
     exports dev.lanes.engine.loss;
     exports dev.lanes.engine.elementwise;
     exports dev.lanes.engine.ternary;
+    exports dev.lanes.engine.resize;
     exports dev.lanes.engine.bench to dev.lanes.training;
 }

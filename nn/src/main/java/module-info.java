@@ -3,6 +3,7 @@ module dev.lanes.nn {
     requires transitive dev.lanes.engine;
 
     exports dev.lanes.nn;
+    exports dev.lanes.nn.arch;
     exports dev.lanes.nn.param;
     exports dev.lanes.nn.optim;
     exports dev.lanes.nn.io;

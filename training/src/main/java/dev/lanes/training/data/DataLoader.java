@@ -1,6 +1,7 @@
 package dev.lanes.training.data;
 
 import dev.lanes.engine.Tensor;
+import dev.lanes.engine.resize.ImageResize;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;

@@ -1,15 +1,17 @@
-package dev.lanes.training.data;
+package dev.lanes.engine.resize;
 
 import dev.lanes.engine.Tensor;
 
 /**
- * Resizing of image planes by bilinear or area (box) interpolation. Both filters are separable: each output
+ * Resizing of image planes (and of convolution kernels) by bilinear, bicubic or area (box) interpolation. Both filters are separable: each output
  * row/column is a weighted sum of a few input rows/columns, so a resize is a pass along the width then one
  * along the height, with the weights computed once per call.
  *
  * <ul>
  *   <li>{@link Method#BILINEAR}: half-pixel centres ({@code src = (dst + 0.5) * in/out - 0.5}, clamped at the
  *       border), as OpenCV and PyTorch with {@code align_corners=false}. Good for upscaling.
+ *   <li>{@link Method#BICUBIC}: the same half-pixel centres with the Keys cubic (a = −0.75, as PyTorch and
+ *       OpenCV), border taps clamped. Reproduces quadratics away from the border; may overshoot.
  *   <li>{@link Method#AREA}: each output pixel is the average of the input area it covers, with fractional
  *       weights at the edges, so the image mean is preserved exactly (up to rounding) for any ratio. The right
  *       choice for downscaling, where bilinear aliases.
@@ -19,7 +21,7 @@ import dev.lanes.engine.Tensor;
  * tensors, kernel rescaling alike.
  */
 public final class ImageResize {
-    public enum Method { BILINEAR, AREA }
+    public enum Method { BILINEAR, BICUBIC, AREA }
 
     private ImageResize() {}
 
@@ -73,6 +75,8 @@ public final class ImageResize {
 
     public static Tensor area(Tensor x, int oh, int ow) { return resize(Method.AREA, x, oh, ow); }
 
+    public static Tensor bicubic(Tensor x, int oh, int ow) { return resize(Method.BICUBIC, x, oh, ow); }
+
     /** For each output index o: taps {@code start..start+count-1} with weights {@code w[offset..]}. */
     private record Weights(int[] start, int[] count, int[] offset, float[] w) {
         void apply(float[] src, int base, int stride, float[] out) {
@@ -86,7 +90,43 @@ public final class ImageResize {
     }
 
     private static Weights weights(Method method, int in, int out) {
-        return method == Method.BILINEAR ? bilinearWeights(in, out) : areaWeights(in, out);
+        return switch (method) {
+            case BILINEAR -> bilinearWeights(in, out);
+            case BICUBIC -> bicubicWeights(in, out);
+            case AREA -> areaWeights(in, out);
+        };
+    }
+
+    private static final double CUBIC_A = -0.75;
+
+    /** Keys' cubic convolution kernel at distance t. */
+    private static double cubic(double t) {
+        t = Math.abs(t);
+        if (t <= 1) return ((CUBIC_A + 2) * t - (CUBIC_A + 3)) * t * t + 1;
+        if (t < 2) return ((CUBIC_A * t - 5 * CUBIC_A) * t + 8 * CUBIC_A) * t - 4 * CUBIC_A;
+        return 0;
+    }
+
+    private static Weights bicubicWeights(int in, int out) {
+        int[] start = new int[out], count = new int[out], offset = new int[out];
+        float[] w = new float[4 * out];
+        double scale = (double) in / out;
+        for (int o = 0; o < out; o++) {
+            // unclamped source coordinate; taps beyond the border fold onto the edge pixel (replicate padding)
+            double src = (o + 0.5) * scale - 0.5;
+            int i0 = (int) Math.floor(src);
+            double frac = src - i0;
+            int first = Math.max(0, Math.min(in - 1, i0 - 1));
+            int last = Math.max(0, Math.min(in - 1, i0 + 2));
+            start[o] = first;
+            count[o] = last - first + 1;
+            offset[o] = 4 * o;
+            for (int k = -1; k <= 2; k++) {
+                int i = Math.max(0, Math.min(in - 1, i0 + k));
+                w[4 * o + i - first] += (float) cubic(k - frac);
+            }
+        }
+        return new Weights(start, count, offset, w);
     }
 
     private static Weights bilinearWeights(int in, int out) {

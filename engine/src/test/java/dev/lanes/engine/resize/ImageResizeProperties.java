@@ -1,4 +1,4 @@
-package dev.lanes.training.data;
+package dev.lanes.engine.resize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

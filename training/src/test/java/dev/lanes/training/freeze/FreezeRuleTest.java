@@ -1,0 +1,93 @@
+package dev.lanes.training.freeze;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.lanes.engine.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FreezeRuleTest {
+    private static List<double[]> history(double[]... checks) { return new ArrayList<>(List.of(checks)); }
+
+    @Test
+    void nothingFreezesDuringTheWarmUp() {
+        FreezeRule rule = new FreezeRule(2, 0.5, true, 1, 1);
+        assertEquals(0, rule.frozenPrefix(history(new double[] {1e-9, 1, 1, 1}), 0));
+        assertEquals(0, rule.frozenPrefix(history(new double[] {1e-9, 1, 1, 1}, new double[] {1e-9, 1, 1, 1}), 0));
+        assertEquals(1, rule.frozenPrefix(history(new double[] {1e-9, 1, 1, 1}, new double[] {1e-9, 1, 1, 1}, new double[] {1e-9, 1, 1, 1}), 0));
+    }
+
+    @Test
+    void aStageFreezesOnlyAfterEveryStageBeforeIt() {
+        FreezeRule rule = new FreezeRule(0, 0.5, true, 1, 1);
+        // stage 1 has stopped but stage 0 still learns: nothing freezes
+        assertEquals(0, rule.frozenPrefix(history(new double[] {1, 0.01, 1, 1}), 0));
+        // both stopped, stage 2 not: a prefix of two
+        assertEquals(2, rule.frozenPrefix(history(new double[] {0.01, 0.01, 1, 1}), 0));
+    }
+
+    @Test
+    void theHeadNeverFreezesAndPrefixesNeverShrink() {
+        FreezeRule rule = new FreezeRule(0, 0.5, false, 1, 1);
+        assertEquals(3, rule.frozenPrefix(history(new double[] {0.1, 0.1, 0.1, 0.1}), 0));
+        assertEquals(2, rule.frozenPrefix(history(new double[] {1, 1, 1, 1}), 2));
+    }
+
+    @Test
+    void patienceNeedsConsecutiveLowChecks() {
+        FreezeRule rule = new FreezeRule(0, 0.5, true, 2, 1);
+        double[] low = {0.01, 1, 1}, high = {1, 1, 1};
+        assertEquals(0, rule.frozenPrefix(history(high, low), 0));
+        assertEquals(0, rule.frozenPrefix(history(low, high, low), 0));
+        assertEquals(1, rule.frozenPrefix(history(high, low, low), 0));
+    }
+
+    @Test
+    void stagesWithoutParametersDoNotHoldAFreezeBack() {
+        // conv (stopped), relu (no parameters: 0), conv (stopped), head
+        FreezeRule absolute = new FreezeRule(0, 0.05, false, 1, 1);
+        assertEquals(3, absolute.frozenPrefix(history(new double[] {0.01, 0, 0.02, 1}), 0));
+        // the median leaves parameterless stages out: median(0.01, 0.02, 1) = 0.02
+        assertEquals(0.5 * 0.02, FreezeRule.DEFAULT.threshold(new double[] {0.01, 0, 0.02, 1}), 1e-15);
+    }
+
+    @Test
+    void decaysLikeATrainingRunFreezeFrontToBack() {
+        // synthetic trajectories: stage i's relative change decays as 1/(1 + t·(n − i)): early stages settle first
+        FreezeRule rule = FreezeRule.DEFAULT;
+        int n = 5;
+        List<double[]> h = new ArrayList<>();
+        int prefix = 0;
+        int[] prefixes = new int[8];
+        for (int t = 0; t < 8; t++) {
+            double[] s = new double[n];
+            for (int i = 0; i < n; i++) s[i] = 1.0 / (1 + Math.pow(t * (n - i), 2));
+            h.add(s);
+            prefix = rule.frozenPrefix(h, prefix);
+            prefixes[t] = prefix;
+        }
+        for (int t = 1; t < 8; t++) assertEquals(true, prefixes[t] >= prefixes[t - 1]);
+        assertEquals(0, prefixes[1], "warm-up");
+        assertEquals(true, prefixes[7] >= 1 && prefixes[7] <= n - 1, "froze a prefix, kept the head: " + java.util.Arrays.toString(prefixes));
+    }
+
+    @Test
+    void refusesMeaninglessSettings() {
+        assertThrows(IllegalArgumentException.class, () -> new FreezeRule(0, 0, true, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new FreezeRule(0, 0.5, true, 0, 1));
+    }
+
+    @Test
+    void scorerMeasuresRelativeChange() {
+        Tensor w = Tensor.full(2f, 4); // ‖w‖ = 4
+        Tensor b = Tensor.full(0f, 2);
+        StageScorer scorer = new StageScorer(List.of(List.of(w, b), List.of()));
+        w.data()[0] = 5f; // change of 3
+        double[] s = scorer.check();
+        assertArrayEquals(new double[] {3.0 / 4.0, 0}, s, 1e-9);
+        assertArrayEquals(new double[] {0, 0}, scorer.check(), 0, "no change since the last check");
+    }
+}

@@ -117,6 +117,73 @@ public final class SvgChart {
         sb.append("</g>\n");
     }
 
+    /** One line of an x-y chart: a name, a colour, and points (x[i], y[i]). */
+    public record XySeries(String name, String color, double[] x, double[] y) {}
+
+    /**
+     * One panel of lines over a numeric x axis (e.g. test accuracy against training seconds); the legend
+     * lists each distinct series name once, in first-seen order.
+     */
+    public static String renderXy(String title, String xLabel, String yLabel, List<XySeries> series) {
+        int w = 2 * PANEL_W, h = PANEL_H + 60, left = LEFT, plotW = w - LEFT - RIGHT, plotH = h - TOP - BOTTOM - 30;
+        double xlo = 0, xhi = Double.NEGATIVE_INFINITY, ylo = Double.POSITIVE_INFINITY, yhi = Double.NEGATIVE_INFINITY;
+        for (XySeries s : series) {
+            for (int i = 0; i < s.x().length; i++) {
+                if (!Double.isFinite(s.x()[i]) || !Double.isFinite(s.y()[i])) continue;
+                xhi = Math.max(xhi, s.x()[i]);
+                ylo = Math.min(ylo, s.y()[i]);
+                yhi = Math.max(yhi, s.y()[i]);
+            }
+        }
+        if (!(xhi > xlo)) xhi = 1;
+        if (ylo > yhi) { ylo = 0; yhi = 1; }
+        if (yhi - ylo < 1e-9) { ylo -= 0.5; yhi += 0.5; }
+        double[] yt = niceTicks(ylo, yhi, 5), xt = niceTicks(xlo, xhi, 8);
+        ylo = Math.min(ylo, yt[0]);
+        yhi = Math.max(yhi, yt[yt.length - 1]);
+        xhi = Math.max(xhi, xt[xt.length - 1]);
+        int top = TOP + 30;
+        StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n",
+                w, h, w, h));
+        sb.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">%s</text>%n", w / 2, escape(title)));
+        sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>%n", left, top, plotW, plotH));
+        for (double t : yt) {
+            double y = top + plotH - (t - ylo) / (yhi - ylo) * plotH;
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.2f\" x2=\"%d\" y2=\"%.2f\" stroke=\"#ddd\"/>%n", left, y, left + plotW, y));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.2f\" text-anchor=\"end\">%s</text>%n", left - 5, y + 4, format(t)));
+        }
+        for (double t : xt) {
+            double x = left + (t - xlo) / (xhi - xlo) * plotW;
+            sb.append(String.format(Locale.ROOT, "<text x=\"%.2f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x, top + plotH + 16, format(t)));
+        }
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", left + plotW / 2, top + plotH + 34, escape(xLabel)));
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">%s</text>%n",
+                14, top + plotH / 2, top + plotH / 2, escape(yLabel)));
+        List<String> named = new ArrayList<>();
+        int legendX = left + 8;
+        for (XySeries s : series) {
+            if (!named.contains(s.name())) {
+                named.add(s.name());
+                sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>%n",
+                        legendX, top - 12, legendX + 18, top - 12, escape(s.color())));
+                sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", legendX + 22, top - 8, escape(s.name())));
+                legendX += 30 + 8 * s.name().length();
+            }
+            StringBuilder pts = new StringBuilder();
+            for (int i = 0; i < s.x().length; i++) {
+                if (!Double.isFinite(s.x()[i]) || !Double.isFinite(s.y()[i])) continue;
+                pts.append(String.format(Locale.ROOT, "%.2f,%.2f ", left + (s.x()[i] - xlo) / (xhi - xlo) * plotW,
+                        top + plotH - (s.y()[i] - ylo) / (yhi - ylo) * plotH));
+            }
+            sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" stroke-opacity=\"0.8\" points=\"%s\"/>%n",
+                    escape(s.color()), pts.toString().trim()));
+        }
+        sb.append("</svg>\n");
+        return sb.toString();
+    }
+
     /** Maximal runs of finite values as (epoch, value) points. */
     private static List<List<double[]>> runs(double[] v) {
         List<List<double[]>> out = new ArrayList<>();

@@ -13,10 +13,11 @@ import java.util.Arrays;
 public final class Lanes {
     static final String HELP = """
             Usage: lanes <command> [options]     (lanes <command> --help for its options)
-              train     train a model (default: LeNet-5 on the bundled MNIST)
-              eval      evaluate a saved model file on a test split
-              inspect   list a saved model's layers, shapes, parameters and FLOPs
-              bench     benchmark GEMM (bench gemm) or full training steps (bench step)
+              train       train a model (default: LeNet-5 on the bundled MNIST)
+              experiment  a baseline arm against a method arm over several seeds (experiment --help)
+              eval        evaluate a saved model file on a test split
+              inspect     list a saved model's layers, shapes, parameters and FLOPs
+              bench       benchmark GEMM (bench gemm) or full training steps (bench step)
             """;
 
     private Lanes() {}
@@ -30,7 +31,7 @@ public final class Lanes {
     /** Runs a command; returns the exit status instead of exiting (for tests). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
-            err.println("lanes: missing command (train, eval, inspect, bench); see lanes --help");
+            err.println("lanes: missing command (train, experiment, eval, inspect, bench); see lanes --help");
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -41,10 +42,11 @@ public final class Lanes {
                     yield 0;
                 }
                 case "train" -> TrainCommand.run(rest, out, err);
+                case "experiment" -> ExperimentCommand.run(rest, out, err);
                 case "eval" -> EvalCommand.run(rest, out, err);
                 case "inspect" -> InspectCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
-                default -> throw new UsageException("lanes: unknown command '" + args[0] + "'; use train, eval, inspect or bench (see lanes --help)");
+                default -> throw new UsageException("lanes: unknown command '" + args[0] + "'; use train, experiment, eval, inspect or bench (see lanes --help)");
             };
         } catch (UsageException e) {
             err.println(e.getMessage());

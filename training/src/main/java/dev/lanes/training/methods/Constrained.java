@@ -94,6 +94,18 @@ public final class Constrained implements TrainingMethod {
     }
 
     @Override
+    public Changes onEpochEnd(TrainingState state, dev.lanes.training.EpochMetrics metrics) {
+        if (step.blocks() != null) {
+            System.err.printf(Locale.ROOT, "constrained: epoch %d: %d block moves accepted, %d rejected, block size %d of %d%n", metrics.epoch(),
+                    step.blocks().accepted(), step.blocks().rejected(), step.blocks().size(), weights.coordinateCount());
+        } else {
+            System.err.printf(Locale.ROOT, "constrained: epoch %d: %d codes changed in %d trials, %d sweeps undone%n", metrics.epoch(),
+                    step.sweep().changes(), step.sweep().trials(), step.sweep().reverts());
+        }
+        return Changes.NONE;
+    }
+
+    @Override
     public Map<String, String> state() {
         return step == null || step.blocks() == null ? Map.of() : Map.of("block", Integer.toString(step.blocks().size()));
     }

@@ -1,0 +1,90 @@
+package dev.lanes.training.cli;
+
+import dev.lanes.engine.Parallel;
+import dev.lanes.nn.zoo.Zoo;
+import dev.lanes.training.data.Dataset;
+import dev.lanes.training.experiment.Experiment;
+import dev.lanes.training.experiment.ExperimentOptions;
+import dev.lanes.training.experiment.ExperimentReport;
+import dev.lanes.training.experiment.ExperimentRunner;
+import dev.lanes.training.experiment.Experiments;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** {@code lanes experiment NAME}: a baseline arm and a method arm over several seeds, one table, results.json and a chart. */
+final class ExperimentCommand {
+    static final ExperimentOptions DEFAULTS = new ExperimentOptions("lenet5", "", 3, 3, 60_000, 64, 2e-3, 2);
+
+    static final String HELP = """
+            Usage: lanes experiment NAME [options]
+              Runs a baseline arm and a method arm with the same data, seeds, batch order and schedule (Adam,
+              cosine per step from --lr to 0 at the last step), --seeds times each, and prints one table of
+              mean ± std over seeds: test accuracy, train seconds, seconds until the method first reaches the
+              baseline's mean final accuracy, forward and training FLOPs, parameter bytes of the saved model.
+              Writes results.json, experiment.svg (test accuracy against training seconds) and models/ in --out.
+            Experiments:
+            %s  --model NAME         zoo model (default %s)
+              --data DIR           MNIST-style or CIFAR-10 folder (default: the bundled MNIST)
+              --epochs N           epochs per run (default %d)
+              --seeds S            runs per arm, seeds 1..S (default %d)
+              --limit N            train on the first N training images (default %d); the whole test split is evaluated
+              --test-limit N       evaluate on the first N test images only (default: all; for quick checks)
+              --batch B            batch size (default %d)
+              --lr X               peak learning rate (default %s)
+              --threads T          compute threads (default: available processors)
+              --out DIR            output folder (default runs/experiment-NAME)
+              --json               the last line printed is one JSON object (progress goes to stderr)
+            """;
+
+    private static final Set<String> VALUES = Set.of("model", "data", "epochs", "seeds", "limit", "batch", "lr", "threads", "out", "test-limit");
+
+    private ExperimentCommand() {}
+
+    static String help() {
+        StringBuilder list = new StringBuilder();
+        for (Experiment e : Experiments.all()) list.append(String.format("  %-18s %s%n", e.name(), e.description()));
+        return HELP.formatted(list, DEFAULTS.model(), DEFAULTS.epochs(), DEFAULTS.seeds(), DEFAULTS.limit(), DEFAULTS.batch(), DEFAULTS.lr());
+    }
+
+    static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
+        Args a = new Args("lanes experiment", argv, VALUES, Set.of("json"), 1);
+        if (a.help()) {
+            out.print(help());
+            return 0;
+        }
+        if (a.positionals().isEmpty()) throw a.error("missing experiment name (one of " + String.join(", ", Experiments.names()) + ")");
+        String name = a.positionals().get(0);
+        if (!Experiments.names().contains(name)) throw a.error("unknown experiment '" + name + "'; known: " + String.join(", ", Experiments.names()));
+        Experiment experiment = Experiments.get(name);
+        ExperimentOptions d = experiment.defaults(new ExperimentOptions(DEFAULTS.model(), DataSource.defaultDir().toString(), DEFAULTS.epochs(),
+                DEFAULTS.seeds(), DEFAULTS.limit(), DEFAULTS.batch(), DEFAULTS.lr(), Parallel.threads()));
+        String model = a.string("model", d.model());
+        if (!Zoo.names().contains(model) && !model.matches("resnet\\d+|vgg11-w[0-9.]+")) {
+            throw a.error("--model must be one of " + String.join("|", Zoo.names()) + " but is '" + model + "'");
+        }
+        Path dataDir = Path.of(a.string("data", d.data())).toAbsolutePath().normalize();
+        ExperimentOptions o = new ExperimentOptions(model, dataDir.toString(), a.intValue("epochs", d.epochs(), 1, 100_000),
+                a.intValue("seeds", d.seeds(), 1, 1000), a.intValue("limit", d.limit(), 1, Integer.MAX_VALUE),
+                a.intValue("batch", d.batch(), 1, 1 << 16), a.doubleValue("lr", d.lr(), 0, true), a.intValue("threads", d.threads(), 1, 1024));
+        int testLimit = a.intValue("test-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+        boolean json = a.flag("json");
+        Path outDir = Path.of(a.string("out", Path.of("runs", "experiment-" + name).toString())).toAbsolutePath().normalize();
+        PrintStream log = json ? err : out;
+
+        Parallel.setThreads(o.threads());
+        DataSource source = DataSource.detect(dataDir);
+        Dataset train = source.train(), test = source.test();
+        if (testLimit < test.size()) test = test.subset(0, testLimit);
+        ExperimentReport report = ExperimentRunner.run(experiment, o, train, test, source.augmentByDefault(), outDir, log);
+        Files.writeString(outDir.resolve("results.json"), report.toResultsJson() + "\n", StandardCharsets.UTF_8);
+        Files.writeString(outDir.resolve("experiment.svg"), report.svg(), StandardCharsets.UTF_8);
+        out.print(report.table());
+        out.println("wrote results.json, experiment.svg and models/ in " + outDir);
+        if (json) out.println(report.toJson());
+        return 0;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.lanes.training.experiment;
+
+import dev.lanes.training.Json;
+
+/**
+ * One arm's run for one seed: the final test accuracy, training seconds (evaluation excluded), FLOPs by the
+ * cost model, parameter bytes of the saved model, the learning rate of the last step, and the test
+ * accuracy after every epoch against the cumulative training seconds at that point.
+ */
+public record RunResult(long seed, double testAccuracy, double trainSeconds, long forwardFlops, long trainFlops, long paramBytes,
+                        double lastLearningRate, double[] seconds, double[] accuracy) {
+    /** Training seconds when the run first reached {@code target} test accuracy, NaN if it never did. */
+    public double secondsTo(double target) {
+        for (int i = 0; i < accuracy.length; i++) if (accuracy[i] >= target) return seconds[i];
+        return Double.NaN;
+    }
+
+    public Json toJson() {
+        return Json.object().put("seed", seed).put("test_accuracy", testAccuracy).put("train_seconds", trainSeconds)
+                .put("forward_flops", forwardFlops).put("train_flops", trainFlops).put("param_bytes", paramBytes)
+                .put("last_lr", lastLearningRate).put("epoch_seconds", seconds).put("epoch_test_accuracy", accuracy);
+    }
+}

@@ -44,6 +44,7 @@ public final class Zoo {
         String n = name.toLowerCase(Locale.ROOT).trim();
         if (n.equals("lenet5") || n.equals("lenet-5")) return lenet5(inChannels, height, width, numClasses, seed);
         if (n.equals("small-cnn") || n.equals("smallcnn")) return smallCnn(inChannels, height, width, numClasses, seed);
+        if (Mlp.matches(n)) return Mlp.create(n, inChannels * height * width, numClasses, seed);
         if (n.equals("vgg11")) return vgg11(inChannels, numClasses, 1.0, seed);
         if (n.startsWith("vgg11-w")) return vgg11(inChannels, numClasses, parseNumber(name, n.substring("vgg11-w".length())), seed);
         if (n.startsWith("resnet")) {

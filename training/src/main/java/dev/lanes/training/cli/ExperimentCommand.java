@@ -60,13 +60,15 @@ final class ExperimentCommand {
         String name = a.positionals().get(0);
         if (!Experiments.names().contains(name)) throw a.error("unknown experiment '" + name + "'; known: " + String.join(", ", Experiments.names()));
         Experiment experiment = Experiments.get(name);
-        ExperimentOptions d = experiment.defaults(new ExperimentOptions(DEFAULTS.model(), DataSource.defaultDir().toString(), DEFAULTS.epochs(),
+        // the data folder is known before the defaults, so an experiment may choose them by dataset
+        String data = Path.of(a.string("data", DataSource.defaultDir().toString())).toAbsolutePath().normalize().toString();
+        ExperimentOptions d = experiment.defaults(new ExperimentOptions(DEFAULTS.model(), data, DEFAULTS.epochs(),
                 DEFAULTS.seeds(), DEFAULTS.limit(), DEFAULTS.batch(), DEFAULTS.lr(), Parallel.threads()));
         String model = a.string("model", d.model());
-        if (!Zoo.names().contains(model) && !model.matches("resnet\\d+|vgg11-w[0-9.]+")) {
-            throw a.error("--model must be one of " + String.join("|", Zoo.names()) + " but is '" + model + "'");
+        if (!Zoo.names().contains(model) && !model.matches("resnet\\d+|vgg11-w[0-9.]+") && !dev.lanes.nn.zoo.Mlp.matches(model)) {
+            throw a.error("--model must be one of " + String.join("|", Zoo.names()) + " or mlp-H1[-H2...] but is '" + model + "'");
         }
-        Path dataDir = Path.of(a.string("data", d.data())).toAbsolutePath().normalize();
+        Path dataDir = Path.of(d.data()).toAbsolutePath().normalize();
         ExperimentOptions o = new ExperimentOptions(model, dataDir.toString(), a.intValue("epochs", d.epochs(), 1, 100_000),
                 a.intValue("seeds", d.seeds(), 1, 1000), a.intValue("limit", d.limit(), 1, Integer.MAX_VALUE),
                 a.intValue("batch", d.batch(), 1, 1 << 16), a.doubleValue("lr", d.lr(), 0, true), a.intValue("threads", d.threads(), 1, 1024));

@@ -9,6 +9,7 @@ import dev.lanes.nn.optim.AdamW;
 import dev.lanes.nn.optim.CosineLr;
 import dev.lanes.nn.optim.Optimizer;
 import dev.lanes.nn.optim.Sgd;
+import dev.lanes.nn.zoo.Mlp;
 import dev.lanes.nn.zoo.Zoo;
 import dev.lanes.training.Checkpoint;
 import dev.lanes.training.CheckpointListener;
@@ -45,9 +46,11 @@ final class TrainCommand {
     static final String HELP = """
             Usage: lanes train [options]
               Trains a model, evaluates it after every epoch, and reports test accuracy at the end.
-              --model NAME         lenet5 | small-cnn | vgg11 | resnet8 | resnet20 (default lenet5)
-              --data DIR           folder with MNIST-style IDX files (train-/t10k-images-idx3-ubyte.gz ...) or
-                                   CIFAR-10 binary batches (default: the bundled MNIST, <lanes.home>/testdata/mnist)
+              --model NAME         lenet5 | small-cnn | vgg11 | resnet8 | resnet20 | mlp-H1[-H2...] (default lenet5)
+              --data DIR           folder with MNIST-style IDX files (train-/t10k-images-idx3-ubyte.gz ...),
+                                   CIFAR-10 binary batches, or one CSV table (class in the last column; split
+                                   80/20 per class with seed 1, features standardised by the training split)
+                                   (default: the bundled MNIST, <lanes.home>/testdata/mnist)
               --epochs N           epochs (default %d)
               --batch B            batch size (default %d)
               --optimizer NAME     sgd (momentum 0.9) | adam | adamw (default adam)
@@ -82,7 +85,7 @@ final class TrainCommand {
             return 0;
         }
         String model = a.string("model", DEFAULT_MODEL);
-        if (!Zoo.names().contains(model) && !model.matches("resnet\\d+|vgg11-w[0-9.]+")) {
+        if (!Zoo.names().contains(model) && !model.matches("resnet\\d+|vgg11-w[0-9.]+") && !Mlp.matches(model)) {
             throw a.error("--model must be one of " + String.join("|", Zoo.names()) + " but is '" + model + "'");
         }
         int epochs = a.intValue("epochs", DEFAULT_EPOCHS, 1, 100_000);

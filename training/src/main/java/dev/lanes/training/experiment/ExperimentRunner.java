@@ -102,6 +102,8 @@ public final class ExperimentRunner {
             Module model = trainer.model();
             Files.createDirectories(out.resolve("models"));
             ModelFile.save(out.resolve("models").resolve(arm + "-seed" + seed + ".lanes"), model);
+            log.println(String.format(Locale.ROOT, "%s seed %d: inference %.3f ms/batch of %d (eval mode, median of 5 passes over the test split)",
+                    arm, seed, inferenceMs(model, vl), o.batch()));
             int n = r.history().size();
             double[] seconds = new double[n], acc = new double[n];
             double t = 0;
@@ -117,6 +119,33 @@ public final class ExperimentRunner {
             return new RunResult(seed, r.last().valAccuracy(), t, forward, training, paramBytes(model), trainer.optimizer().learningRate(),
                     seconds, acc);
         }
+    }
+
+    /** Median over 5 passes of the mean forward time per test batch, in eval mode; ms. */
+    public static double inferenceMs(Module model, DataLoader loader) {
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        double[] ms = new double[5];
+        try {
+            for (int r = 0; r < ms.length; r++) {
+                long t = 0;
+                int batches = 0;
+                try (DataLoader.EpochIterator it = loader.epoch(0)) {
+                    while (it.hasNext()) {
+                        DataLoader.Batch b = it.next();
+                        long t0 = System.nanoTime();
+                        model.forward(b.images());
+                        t += System.nanoTime() - t0;
+                        batches++;
+                    }
+                }
+                ms[r] = batches == 0 ? Double.NaN : t / 1e6 / batches;
+            }
+        } finally {
+            model.setTraining(wasTraining);
+        }
+        java.util.Arrays.sort(ms);
+        return ms[ms.length / 2];
     }
 
     /** Bytes the parameters take as stored: 4 per dense float; packed ternary codes (16 per int) plus their float scales. */

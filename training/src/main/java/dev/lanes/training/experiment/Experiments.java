@@ -11,6 +11,7 @@ public final class Experiments {
     static {
         add(new BaselineExperiment());
         add(new FreezePrefixExperiment());
+        add(new ConstrainedExperiment());
     }
 
     private Experiments() {}

@@ -15,6 +15,7 @@ public final class Methods {
 
     static {
         REGISTRY.put(FreezePrefix.NAME, FreezePrefix::of);
+        REGISTRY.put(Constrained.NAME, Constrained::of);
     }
 
     private Methods() {}

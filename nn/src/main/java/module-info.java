@@ -4,6 +4,7 @@ module dev.lanes.nn {
 
     exports dev.lanes.nn;
     exports dev.lanes.nn.arch;
+    exports dev.lanes.nn.surgery;
     exports dev.lanes.nn.param;
     exports dev.lanes.nn.optim;
     exports dev.lanes.nn.io;

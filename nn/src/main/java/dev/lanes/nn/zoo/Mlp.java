@@ -59,7 +59,6 @@ public final class Mlp {
         }
         model.add("fc" + (hidden.length + 1), new Linear(in, numClasses));
         Init.initialize(model, seed);
-        model.setInputGradNeeded(false);
         return model;
     }
 }

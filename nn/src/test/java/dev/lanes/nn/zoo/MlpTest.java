@@ -18,7 +18,6 @@ class MlpTest {
         assertEquals(List.of("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "fc3.weight", "fc3.bias"), List.copyOf(m.namedParameters().keySet()));
         assertArrayEquals(new int[] {5, 3}, m.outputShape(new int[] {5, 4, 1, 1}));
         assertEquals(4 * 16 + 16 + 16 * 8 + 8 + 8 * 3 + 3, m.parameterCount());
-        assertFalse(m.inputGradNeeded());
         assertArrayEquals(new int[] {2, 10}, Zoo.create("mlp-32", 1, 28, 28, 10, 1).outputShape(new int[] {2, 1, 28, 28}));
     }
 

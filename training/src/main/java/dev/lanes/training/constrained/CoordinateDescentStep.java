@@ -65,7 +65,7 @@ public final class CoordinateDescentStep implements Step {
         float l = loss.forward(logits, b.labels(), 0);
         if (!Float.isFinite(l)) return l;
         correct = SoftmaxCrossEntropy.correct(logits, b.labels(), 0); // before another forward reuses the buffer
-        model.backward(loss.backward());
+        model.backward(loss.backward(), false);
         if (mode == Mode.BLOCKS) {
             blocks.move(b.images(), b.labels(), l);
             floatStep(optimizer);

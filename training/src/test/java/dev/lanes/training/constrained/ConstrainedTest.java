@@ -96,7 +96,7 @@ class ConstrainedTest {
             for (Parameter p : cnn.parameters()) p.zeroGrad();
             loss = ce.forward(cnn.forward(x), y, 0);
             if (step == 0) first = loss;
-            cnn.backward(ce.backward());
+            cnn.backward(ce.backward(), false);
             float after = blocks.move(x, y, loss);
             assertTrue(after <= loss, "a block is kept only if the loss falls");
         }

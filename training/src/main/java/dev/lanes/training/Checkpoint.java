@@ -1,6 +1,8 @@
 package dev.lanes.training;
 
+import dev.lanes.nn.arch.SpecJson;
 import dev.lanes.nn.io.ModelFile;
+import dev.lanes.nn.io.SavedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,11 +69,15 @@ public final class Checkpoint {
      * continue exactly; hands each method its stored state.
      */
     public static Map<String, String> restore(Path file, Trainer t) throws IOException {
-        String stored = ModelFile.read(file).metadata().getOrDefault(METHODS, "");
+        SavedModel saved = ModelFile.read(file);
+        String stored = saved.metadata().getOrDefault(METHODS, "");
         if (!stored.equals(methodNames(t.methods()))) {
             throw new IllegalArgumentException(file + ": checkpoint made with methods [" + stored + "] but this run has ["
                     + methodNames(t.methods()) + "]");
         }
+        // a method may have changed the model (pruned, rescaled, constrained): the checkpoint's architecture wins
+        String arch = saved.arch().orElse(null);
+        if (arch != null && !arch.equals(archOf(t.model()))) t.adoptModel(saved.build());
         Map<String, String> meta = ModelFile.loadCheckpoint(file, t.model(), t.optimizer());
         String seed = meta.get(LOADER_SEED);
         if (seed == null || Long.parseLong(seed) != t.trainLoader().seed()) {
@@ -95,6 +101,14 @@ public final class Checkpoint {
         }
         t.restore(history, globalStep);
         return meta;
+    }
+
+    private static String archOf(dev.lanes.nn.Module model) {
+        try {
+            return SpecJson.toJson(model.spec());
+        } catch (UnsupportedOperationException e) {
+            return null;
+        }
     }
 
     private static String methodPrefix(int position, TrainingMethod m) {

@@ -84,6 +84,9 @@ public final class Trainer {
      * Adopts the history (and global step) of a checkpoint whose model, optimizer and methods' state have
      * already been loaded; {@link #fit} then continues with the next epoch.
      */
+    /** Replaces the model (a checkpoint's, rebuilt from its architecture), re-binding the optimizer by path. */
+    void adoptModel(Module model) { state.apply(Changes.model(model)); }
+
     public void restore(List<EpochMetrics> restored, long globalStep) {
         if (restored.size() > epochs) {
             throw new IllegalArgumentException("checkpoint has " + restored.size() + " epochs but this run has only " + epochs);

@@ -333,13 +333,13 @@ class TernaryKernelsProperties {
             for (int call = 0; call < calls.length; call++) {
                 long best = Long.MAX_VALUE;
                 // until C2 has compiled the vector code every vector operation allocates, so keep the best window
-                for (int window = 0; window < 300 && best >= 64; window++) {
+                for (int window = 0; window < 3000 && best >= 64; window++) {
                     long before = (Long) allocated.invoke(bean);
                     for (int i = 0; i < 10; i++) calls[call].run();
                     best = Math.min(best, ((Long) allocated.invoke(bean) - before) / 10);
                 }
                 assertTrue(best < 64, t + " " + names[call] + ": a steady-state call allocated " + best
-                        + " bytes in the best of 300 windows of 10");
+                        + " bytes in the best of 3000 windows of 10");
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.lanes.nn.io;
 
 import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.SpecJson;
 import dev.lanes.nn.Parameter;
 import dev.lanes.nn.optim.Optimizer;
 import dev.lanes.nn.param.TernaryStorage;
@@ -49,6 +50,7 @@ public final class ModelFile {
     public static void save(Path path, Module model, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         String arch = metadata.get(ARCH);
         if (arch != null && arch.isBlank()) throw new IllegalArgumentException(path + ": the architecture text (metadata \"" + ARCH + "\") is empty");
+        if (arch == null) metadata = withArch(model, metadata);
         Map<String, Tensor> dense = new LinkedHashMap<>();
         Map<String, TernaryStorage> packed = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
@@ -57,6 +59,23 @@ public final class ModelFile {
             else dense.put(e.getKey(), p.value());
         }
         TensorFile.write(path, new TensorFile.Contents(dense, model.namedBuffers(), tensors, metadata, packed));
+    }
+
+    /**
+     * The metadata plus the model's architecture as JSON ({@link SpecJson}), so that the file can be rebuilt
+     * without knowing how the model was made ({@link SavedModel#build}); a custom module that has no spec
+     * is saved without one.
+     */
+    private static Map<String, String> withArch(Module model, Map<String, String> metadata) {
+        String json;
+        try {
+            json = SpecJson.toJson(model.spec());
+        } catch (UnsupportedOperationException e) {
+            return metadata;
+        }
+        Map<String, String> out = new LinkedHashMap<>(metadata);
+        out.put(ARCH, json);
+        return out;
     }
 
     /**

@@ -4,6 +4,9 @@ import dev.lanes.engine.Shapes;
 import dev.lanes.engine.Tensor;
 import dev.lanes.engine.ternary.TernaryBase3;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.Arch;
+import dev.lanes.nn.arch.LayerSpec;
+import dev.lanes.nn.arch.SpecJson;
 import dev.lanes.nn.Parameter;
 import dev.lanes.nn.optim.Optimizer;
 import dev.lanes.nn.param.TernaryStorage;
@@ -46,6 +49,25 @@ public record SavedModel(Path file, TensorFile.Contents contents) {
         for (Tensor t : contents.parameters().values()) bytes += 4L * t.size();
         for (TernaryStorage t : contents.packed().values()) bytes += 4L * t.scaleCount() + 4L * TernaryBase3.words(t.size());
         return bytes;
+    }
+
+    /**
+     * A model rebuilt from the file alone: its architecture ({@link #arch}, written by every save since the
+     * architecture became a value) built by {@link Arch#build} and the file's parameters and buffers loaded
+     * into it, packed ones packed. Pruned, rescaled and ternary models come back as they were saved.
+     */
+    public Module build() {
+        String json = arch().orElseThrow(() -> new IllegalArgumentException(file + ": the file has no architecture (metadata \""
+                + ModelFile.ARCH + "\"); it was written before models carried one: rebuild it by its zoo name"));
+        LayerSpec spec;
+        try {
+            spec = SpecJson.fromJson(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": metadata \"" + ModelFile.ARCH + "\": " + e.getMessage(), e);
+        }
+        Module model = Arch.build(spec, 0);
+        loadInto(model);
+        return model;
     }
 
     /** Loads parameters and buffers into {@code model}; nothing changes unless all of them fit. */

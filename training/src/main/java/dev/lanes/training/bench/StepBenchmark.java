@@ -56,7 +56,7 @@ public final class StepBenchmark {
         public Step(String modelName, int batch, long seed) {
             int[] s = inputShape(modelName);
             this.model = Zoo.create(modelName, s[0], s[1], s[2], NUM_CLASSES, seed);
-            this.optimizer = new Adam(model.parameters(), 1e-3f);
+            this.optimizer = new Adam(model.namedParameters(), 1e-3f);
             this.x = Tensor.zeros(batch, s[0], s[1], s[2]);
             this.labels = new int[batch];
             SplittableRandom r = new SplittableRandom(seed);

@@ -47,8 +47,7 @@ final class EvalCommand {
         ModelSpec spec = ModelSpec.fromMetadata(file, contents.metadata());
         Path dataDir = a.has("data") ? Path.of(a.string("data", null))
                 : !spec.dataDir().isEmpty() && Files.isDirectory(Path.of(spec.dataDir())) ? Path.of(spec.dataDir()) : DataSource.defaultDir();
-        Module model = spec.build(0);
-        ModelFile.load(file, model);
+        Module model = spec.load(file);
         Dataset test = DataSource.detect(dataDir.toAbsolutePath().normalize()).test();
         if (!Arrays.equals(test.imageShape(), new int[] {spec.channels(), spec.height(), spec.width()})) {
             throw new IllegalArgumentException(dataDir + " has images of shape " + Arrays.toString(test.imageShape()) + " but "

@@ -40,8 +40,7 @@ final class InspectCommand {
         Path file = Path.of(a.positionals().get(0));
         TensorFile.Contents contents = TensorFile.read(file);
         ModelSpec spec = ModelSpec.fromMetadata(file, contents.metadata());
-        Module model = spec.build(0);
-        ModelFile.load(file, model);
+        Module model = spec.load(file);
         int[] input = {1, spec.channels(), spec.height(), spec.width()};
         List<Row> rows = new ArrayList<>();
         rows(model, "", input, rows);

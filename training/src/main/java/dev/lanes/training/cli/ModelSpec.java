@@ -1,5 +1,8 @@
 package dev.lanes.training.cli;
 
+import dev.lanes.nn.Module;
+import dev.lanes.nn.io.ModelFile;
+import dev.lanes.nn.io.SavedModel;
 import dev.lanes.nn.layers.Sequential;
 import dev.lanes.nn.zoo.Zoo;
 import java.nio.file.Path;
@@ -16,6 +19,18 @@ record ModelSpec(String model, int channels, int height, int width, int numClass
 
     Sequential build(long seed) {
         return Zoo.create(model, channels, height, width, numClasses, seed);
+    }
+
+    /**
+     * The model a file holds, values loaded: built from the file's architecture when it has one (so pruned,
+     * rescaled and ternary models need no zoo), otherwise (files from before) from the zoo name.
+     */
+    Module load(Path file) throws java.io.IOException {
+        SavedModel saved = ModelFile.read(file);
+        if (saved.arch().isPresent()) return saved.build();
+        Module m = build(0);
+        saved.loadInto(m);
+        return m;
     }
 
     Map<String, String> toMetadata() {

@@ -132,9 +132,9 @@ final class TrainCommand {
         ModelSpec spec = new ModelSpec(model, shape[0], shape[1], shape[2], trainSet.numClasses(), norm[0], norm[1], dataDir.toString());
         Module net = spec.build(seed);
         Optimizer opt = switch (optName) {
-            case "sgd" -> new Sgd(net.parameters(), (float) lr, 0.9f, (float) wd, false);
-            case "adamw" -> new AdamW(net.parameters(), (float) lr, 0.9f, 0.999f, 1e-8f, (float) wd);
-            default -> new Adam(net.parameters(), (float) lr, 0.9f, 0.999f, 1e-8f, (float) wd);
+            case "sgd" -> new Sgd(net.namedParameters(), (float) lr, 0.9f, (float) wd, false);
+            case "adamw" -> new AdamW(net.namedParameters(), (float) lr, 0.9f, 0.999f, 1e-8f, (float) wd);
+            default -> new Adam(net.namedParameters(), (float) lr, 0.9f, 0.999f, 1e-8f, (float) wd);
         };
         DataLoader.Builder tb = DataLoader.builder(trainSet).batchSize(batch).shuffle(true).seed(seed).normalize(norm[0], norm[1]);
         if (source.augmentByDefault()) tb.randomCrop(4).horizontalFlip(true);

@@ -83,7 +83,7 @@ public final class ExperimentRunner {
                             float[][] norm, boolean augment, Path out, PrintStream log) throws IOException {
         int[] shape = train.imageShape();
         Module net = Zoo.create(o.model(), shape[0], shape[1], shape[2], train.numClasses(), seed);
-        Adam opt = new Adam(net.parameters(), (float) o.lr(), 0.9f, 0.999f, 1e-8f, 0f);
+        Adam opt = new Adam(net.namedParameters(), (float) o.lr(), 0.9f, 0.999f, 1e-8f, 0f);
         DataLoader.Builder tb = DataLoader.builder(train).batchSize(o.batch()).shuffle(true).seed(seed).normalize(norm[0], norm[1]);
         if (augment) tb.randomCrop(4).horizontalFlip(true);
         try (DataLoader tl = tb.build(); DataLoader vl = DataLoader.builder(test).batchSize(o.batch()).normalize(norm[0], norm[1]).build()) {

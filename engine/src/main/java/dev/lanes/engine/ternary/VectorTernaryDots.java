@@ -34,8 +34,6 @@ final class VectorTernaryDots {
 
     /** Σ_p (code(e0 + p) − 1) · x[xo + p] for p &lt; len, without multiplying. */
     static float dot(int[] codes, int e0, int len, float[] x, int xo) {
-        // a row that starts a word with 16 lanes (784 inputs do) reads each chunk's codes as one word
-        if (L == 16 && (e0 & 15) == 0) return alignedDot(codes, e0 >>> 4, len, x, xo);
         FloatVector p0 = FloatVector.zero(S), m0 = p0, p1 = p0, m1 = p0;
         int q = 0;
         for (; q + 2 * L <= len; q += 2 * L) {
@@ -52,31 +50,6 @@ final class VectorTernaryDots {
             int rest = Math.min(L, len - q);
             long lanes = rest == L ? ALL_LANES : (1L << rest) - 1;
             int bits = window(codes, e0 + q);
-            FloatVector v = FloatVector.fromArray(S, x, xo + q, VectorMask.fromLong(S, lanes));
-            p0 = p0.add(v, VectorMask.fromLong(S, plus(bits) & lanes));
-            m0 = m0.add(v, VectorMask.fromLong(S, minus(bits) & lanes));
-        }
-        return VectorSums.sum(p0.sub(m0).add(p1.sub(m1)));
-    }
-
-    /** {@link #dot} for 16 lanes and a row starting at word {@code w0}: the same sums in the same order. */
-    private static float alignedDot(int[] codes, int w0, int len, float[] x, int xo) {
-        FloatVector p0 = FloatVector.zero(S), m0 = p0, p1 = p0, m1 = p0;
-        int q = 0, w = w0;
-        for (; q + 32 <= len; q += 32, w += 2) {
-            int bits = codes[w];
-            FloatVector v = FloatVector.fromArray(S, x, xo + q);
-            p0 = p0.add(v, VectorMask.fromLong(S, plus(bits)));
-            m0 = m0.add(v, VectorMask.fromLong(S, minus(bits)));
-            bits = codes[w + 1];
-            v = FloatVector.fromArray(S, x, xo + q + 16);
-            p1 = p1.add(v, VectorMask.fromLong(S, plus(bits)));
-            m1 = m1.add(v, VectorMask.fromLong(S, minus(bits)));
-        }
-        for (; q < len; q += 16, w++) {
-            int rest = Math.min(16, len - q);
-            long lanes = (1L << rest) - 1;
-            int bits = codes[w];
             FloatVector v = FloatVector.fromArray(S, x, xo + q, VectorMask.fromLong(S, lanes));
             p0 = p0.add(v, VectorMask.fromLong(S, plus(bits) & lanes));
             m0 = m0.add(v, VectorMask.fromLong(S, minus(bits) & lanes));

@@ -32,17 +32,12 @@ public final class Arch {
      * output channel), so loading a saved ternary model's codes into it restores that model.
      */
     public static Module build(LayerSpec spec, long seed) {
-        Module m = Init.initialize(new Builder(seed).build(spec, ""), seed);
-        for (java.util.Map.Entry<String, Module> e : m.namedModules().entrySet()) {
-            WeightFormat f = switch (e.getValue().spec()) {
-                case ConvSpec c -> c.format();
-                case LinearSpec l -> l.format();
-                default -> WeightFormat.FLOAT;
-            };
-            if (f == WeightFormat.FLOAT) continue;
-            Parameter w = e.getValue().namedParameters().get("weight");
-            w.constrain(f == WeightFormat.TERNARY_PER_TENSOR ? TernaryConstraint.perTensor() : TernaryConstraint.perChannel());
-        }
+        Builder builder = new Builder(seed);
+        Module m = Init.initialize(builder.build(spec, ""), seed);
+        // the built layers are float until constrained, so the formats come from the spec, by module path
+        java.util.Map<String, Module> modules = m.namedModules();
+        builder.formats.forEach((path, f) -> modules.get(path).namedParameters().get("weight")
+                .constrain(f == WeightFormat.TERNARY_PER_TENSOR ? TernaryConstraint.perTensor() : TernaryConstraint.perChannel()));
         return m;
     }
 
@@ -50,10 +45,18 @@ public final class Arch {
     private static final class Builder {
         private final long seed;
         private long dropouts;
+        /** Module path → weight format, for the conv and linear layers whose format is not float. */
+        final java.util.Map<String, WeightFormat> formats = new java.util.LinkedHashMap<>();
 
         Builder(long seed) { this.seed = seed; }
 
         Module build(LayerSpec spec, String path) {
+            WeightFormat format = switch (spec) {
+                case ConvSpec c -> c.format();
+                case LinearSpec l -> l.format();
+                default -> WeightFormat.FLOAT;
+            };
+            if (format != WeightFormat.FLOAT) formats.put(path, format);
             return switch (spec) {
                 case ConvSpec c -> new Conv2d(c.in(), c.out(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.padH(), c.padW(), c.bias());
                 case LinearSpec l -> new Linear(l.in(), l.out(), l.bias());

@@ -56,10 +56,58 @@ public final class Checkpoint {
 
     /** The checkpoint of the highest epoch in {@code dir}, or null when there is none. */
     public static Path latest(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return null;
+        List<Path> all = newestFirst(dir);
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    /**
+     * Every {@code epoch-N.lanes} in {@code dir}, highest epoch first, ordered by the number (as text,
+     * {@code epoch-9999} would beat {@code epoch-10000}).
+     */
+    public static List<Path> newestFirst(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().matches("epoch-\\d{4,}\\.lanes"))
-                    .max((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString())).orElse(null);
+            return files.filter(p -> epochOf(p) >= 0)
+                    .sorted(java.util.Comparator.comparingLong(Checkpoint::epochOf).reversed()).toList();
+        }
+    }
+
+    /** The epoch a checkpoint file name stands for, or -1 when the name is not one of ours. */
+    static long epochOf(Path file) {
+        String name = file.getFileName().toString();
+        if (!name.matches("epoch-\\d{4,18}\\.lanes")) return -1;
+        return Long.parseLong(name.substring("epoch-".length(), name.length() - ".lanes".length()));
+    }
+
+    /**
+     * The newest checkpoint in {@code dir} that reads back intact (checksum, header and metadata), or null;
+     * each newer corrupt one (a save interrupted by a crash or a full disk) is reported through {@code warn}
+     * and skipped, so a resume falls back to the epoch before it.
+     */
+    public static Path latestIntact(Path dir, java.util.function.Consumer<String> warn) throws IOException {
+        for (Path p : newestFirst(dir)) {
+            try {
+                ModelFile.read(p);
+                return p;
+            } catch (dev.lanes.nn.io.CorruptFileException e) {
+                warn.accept("warning: skipping the unreadable checkpoint " + p + ": " + e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Deletes all but the newest {@code keep} checkpoints in {@code dir} and the temporary files that
+     * interrupted saves left behind ({@code .epoch-N.lanes.*.tmp}).
+     */
+    public static void prune(Path dir, int keep) throws IOException {
+        List<Path> all = newestFirst(dir);
+        for (int i = keep; i < all.size(); i++) Files.deleteIfExists(all.get(i));
+        if (!Files.isDirectory(dir)) return;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.getFileName().toString().matches("\\.epoch-\\d{4,18}\\.lanes\\.[0-9a-f]+\\.tmp")) Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -2,13 +2,13 @@ package dev.lanes.training;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Saves a {@link Checkpoint} after every epoch into one folder, keeping the newest {@code keep} files
- * (checkpoints of large models add up; the latest is all a resume needs).
+ * (checkpoints of large models add up; a resume needs the latest, or the one before if that is corrupt)
+ * and removing what interrupted saves left behind.
  */
 public final class CheckpointListener implements TrainingListener {
     private final Path dir;
@@ -27,9 +27,9 @@ public final class CheckpointListener implements TrainingListener {
     public void onEpochEnd(EpochMetrics metrics, TrainingView run) {
         try {
             Checkpoint.save(dir, run, metadata);
-            Files.deleteIfExists(Checkpoint.fileFor(dir, metrics.epoch() - keep));
+            Checkpoint.prune(dir, keep);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write the checkpoint of epoch " + metrics.epoch() + " to " + dir, e);
+            throw new UncheckedIOException("could not write the checkpoint of epoch " + metrics.epoch() + " to " + dir + ": " + e, e);
         }
     }
 }

@@ -50,8 +50,8 @@ public final class ProgressListener implements TrainingListener {
         double seconds = elapsedNanos / 1e9;
         double rate = seconds > 0 ? samplesDone / seconds : 0;
         double eta = rate > 0 ? (samplesPerEpoch - samplesDone) / rate : 0;
-        out.print(String.format(Locale.ROOT, "\repoch %d/%d [%s%s] %3.0f%% loss %.4f %6.0f img/s ETA %s ",
-                epoch, lastEpoch, "=".repeat(filled), " ".repeat(BAR - filled), frac * 100, runningLoss, rate, clock(eta)));
+        out.print(String.format(Locale.ROOT, "\repoch %d/%d [%s%s] %3.0f%% loss %s %6.0f img/s ETA %s ",
+                epoch, lastEpoch, "=".repeat(filled), " ".repeat(BAR - filled), frac * 100, Formats.compact(runningLoss), rate, clock(eta)));
         out.flush();
     }
 
@@ -59,9 +59,9 @@ public final class ProgressListener implements TrainingListener {
     public void onEpochEnd(EpochMetrics m, TrainingView run) {
         if (terminal) out.print("\r\033[2K"); // clear the bar line
         String val = m.validation() == null ? ""
-                : String.format(Locale.ROOT, "  %s loss %.4f acc %.2f%%", evalName, m.valLoss(), m.valAccuracy() * 100);
-        out.println(String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.2f%%%s  lr %.2e  %.1f s  %.0f img/s  %.2f GFLOPS",
-                m.epoch(), lastEpoch, m.trainLoss(), m.trainAccuracy() * 100, val, m.learningRate(), m.trainSeconds(),
+                : String.format(Locale.ROOT, "  %s loss %s acc %.2f%%", evalName, Formats.compact(m.valLoss()), m.valAccuracy() * 100);
+        out.println(String.format(Locale.ROOT, "epoch %d/%d  train loss %s acc %.2f%%%s  lr %.2e  %.1f s  %.0f img/s  %.2f GFLOPS",
+                m.epoch(), lastEpoch, Formats.compact(m.trainLoss()), m.trainAccuracy() * 100, val, m.learningRate(), m.trainSeconds(),
                 m.imagesPerSecond(), m.gflops()));
         out.flush();
     }

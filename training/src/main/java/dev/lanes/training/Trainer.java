@@ -41,6 +41,13 @@ public final class Trainer {
     private final double minDelta;
     private final List<TrainingListener> listeners;
     private final SoftmaxCrossEntropy evalLoss = new SoftmaxCrossEntropy();
+    /**
+     * A training loss this many times above the larger of the run's first loss and a uniform guess's
+     * (ln classes) has diverged: no learning rate that trains gets there, and a finite loss of 1e27 would
+     * otherwise run to the end and write a useless model (Adam, unlike SGD, rarely overflows to NaN).
+     */
+    static final double DIVERGENCE_FACTOR = 1000;
+    private float firstLoss = Float.NaN;
 
     private Trainer(Builder b) {
         LrSchedule schedule = b.schedule != null ? b.schedule : LrSchedule.constant(b.optimizer.learningRate());
@@ -138,9 +145,10 @@ public final class Trainer {
                 lr = schedule.rate(e0, b.index(), steps);
                 optimizer.setLearningRate(lr);
                 float l = step.train(state, b);
-                if (!Float.isFinite(l)) {
-                    throw new IllegalStateException("training diverged: loss is " + l + " at epoch " + epoch + ", step " + b.index()
-                            + " (learning rate " + lr + "); try a smaller --lr");
+                if (Float.isNaN(firstLoss)) firstLoss = l;
+                if (!Float.isFinite(l) || l > DIVERGENCE_FACTOR * Math.max(firstLoss, Math.log(Math.max(2, numClasses)))) {
+                    throw new IllegalStateException("training diverged: loss is " + Formats.compact(l) + " at epoch " + epoch + ", step " + b.index()
+                            + " (learning rate " + Formats.compact(lr) + ", first loss of the run " + Formats.compact(firstLoss) + "); try a smaller --lr");
                 }
                 state.stepDone();
                 lossSum += (double) l * b.size();

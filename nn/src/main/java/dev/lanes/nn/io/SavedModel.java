@@ -112,6 +112,7 @@ public record SavedModel(Path file, TensorFile.Contents contents) {
             if (dense == null && packed == null) throw new IllegalArgumentException(file + ": the model's parameter \"" + name + "\" is not in the file");
             int[] found = dense != null ? dense.shape() : packed.shape();
             if (!java.util.Arrays.equals(found, p.shape())) throw shapeMismatch("parameter", name, p.shape(), found);
+            if (dense != null) requireFinite("parameter", name, dense);
             if (p.isPacked() && dense != null) {
                 throw new IllegalArgumentException(file + ": parameter \"" + name + "\" is packed ternary (" + p.ternary().granularity()
                         + ") in the model but dense float in the file");
@@ -131,9 +132,22 @@ public record SavedModel(Path file, TensorFile.Contents contents) {
             Tensor found = contents.buffers().get(e.getKey());
             if (found == null) throw new IllegalArgumentException(file + ": the model's buffer \"" + e.getKey() + "\" is not in the file");
             if (!found.sameShape(e.getValue())) throw shapeMismatch("buffer", e.getKey(), e.getValue().shape(), found.shape());
+            requireFinite("buffer", e.getKey(), found);
         }
         for (String name : contents.buffers().keySet()) {
             if (!buffers.containsKey(name)) throw new IllegalArgumentException(file + ": the file's buffer \"" + name + "\" is not in the model");
+        }
+    }
+
+    /** A NaN or infinite weight would evaluate to "loss NaN" without a word: refuse it, naming where it is. */
+    private void requireFinite(String kind, String name, Tensor t) {
+        float[] d = t.data();
+        for (int i = 0; i < t.size(); i++) {
+            float v = d[t.offset() + i];
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException(file + ": " + kind + " \"" + name + "\" holds " + v + " at element " + i
+                        + " of " + t.size() + "; the saved model is unusable (did its training diverge?)");
+            }
         }
     }
 

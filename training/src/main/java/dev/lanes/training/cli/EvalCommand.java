@@ -23,7 +23,7 @@ final class EvalCommand {
             Usage: lanes eval MODEL_FILE [options]
               Rebuilds the model recorded in MODEL_FILE (written by lanes train), loads its weights and
               evaluates it on the test split (t10k for MNIST-style data, test_batch for CIFAR-10).
-              --data DIR      data folder (default: the one the model was trained on if it exists, else the bundled MNIST)
+              --data DIR      data folder (default: the one the model was trained on; required when that has moved)
               --batch B       batch size (default 256)
               --threads T     compute threads (default: available processors)
               --json          print one JSON object
@@ -45,8 +45,12 @@ final class EvalCommand {
         Parallel.setThreads(threads);
         TensorFile.Contents contents = TensorFile.read(file);
         ModelSpec spec = ModelSpec.fromMetadata(file, contents.metadata());
-        Path dataDir = a.has("data") ? Path.of(a.string("data", null))
-                : !spec.dataDir().isEmpty() && Files.isDirectory(Path.of(spec.dataDir())) ? Path.of(spec.dataDir()) : DataSource.defaultDir();
+        Path dataDir;
+        if (a.has("data")) dataDir = Path.of(a.string("data", null));
+        else if (spec.dataDir().isEmpty()) dataDir = DataSource.defaultDir();
+        else if (Files.isDirectory(Path.of(spec.dataDir()))) dataDir = Path.of(spec.dataDir());
+        // another dataset of the same shape would give a plausible, meaningless accuracy
+        else throw a.error(file + " was trained on " + spec.dataDir() + ", which is not there any more; pass --data DIR");
         Module model = spec.load(file);
         Dataset test = DataSource.detect(dataDir.toAbsolutePath().normalize()).test();
         if (!Arrays.equals(test.imageShape(), new int[] {spec.channels(), spec.height(), spec.width()})) {

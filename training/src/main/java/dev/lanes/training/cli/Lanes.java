@@ -51,7 +51,12 @@ public final class Lanes {
         } catch (UsageException e) {
             err.println(e.getMessage());
             return 2;
-        } catch (Exception | OutOfMemoryError e) {
+        } catch (OutOfMemoryError e) {
+            err.println("lanes " + args[0] + ": error: out of memory (" + oneLine(e) + "); give Java more heap, e.g. LANES_JAVA_OPTS=-Xmx"
+                    + Math.max(2, 2 * Runtime.getRuntime().maxMemory() >> 30) + "g, or use a smaller --batch");
+            if (Boolean.getBoolean("lanes.debug")) e.printStackTrace(err);
+            return 1;
+        } catch (Exception e) {
             err.println("lanes " + args[0] + ": error: " + oneLine(e));
             if (Boolean.getBoolean("lanes.debug")) e.printStackTrace(err);
             return 1;
@@ -61,6 +66,12 @@ public final class Lanes {
     private static String oneLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof java.nio.file.NoSuchFileException) m = "no such file: " + m;
+        // "could not write the checkpoint" is no help without "No space left on device" under it
+        for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
+            String cm = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+            if (!m.contains(cm)) m += ": " + (c instanceof java.nio.file.NoSuchFileException ? "no such file: " : "") + cm;
+            if (c.getCause() == c) break;
+        }
         return m.replace('\n', ' ');
     }
 }

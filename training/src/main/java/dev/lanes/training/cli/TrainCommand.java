@@ -60,11 +60,14 @@ final class TrainCommand {
               --seed S             seed of initialisation, shuffling and augmentation (default 42)
               --limit N            train on the first N training images only
               --validation N       hold out the last N training images as the validation set that each epoch
-                                   reports and early stopping watches (default 0: the test split plays that role)
+                                   reports and early stopping watches; the test split is kept for the final
+                                   report (default: one twelfth of the training images, 5000 of MNIST's 60000;
+                                   0 makes the test split play the validation role)
               --patience N         stop after N epochs without a better validation accuracy (default 0: never)
               --out DIR            run folder: metrics.csv, metrics.json, chart.svg, checkpoints/, model.lanes
                                    (default runs/<model>)
-              --resume             continue from the newest checkpoint in --out with the same options
+              --resume             continue from the newest intact checkpoint in --out with the same options
+              --overwrite          start afresh in an --out that holds an earlier run (its checkpoints are deleted)
               --method NAME[:k=v,...]  a training method, repeatable; methods act in the order given
                                    (%s; e.g. freeze-prefix:layers=4,at=2)
               --json               print one JSON summary on stdout (progress goes to stderr)
@@ -74,7 +77,7 @@ final class TrainCommand {
 
     private static final Set<String> VALUES = Set.of("model", "data", "epochs", "batch", "optimizer", "lr", "weight-decay",
             "threads", "seed", "out", "limit", "patience", "validation", "method");
-    private static final Set<String> FLAGS = Set.of("resume", "json");
+    private static final Set<String> FLAGS = Set.of("resume", "json", "overwrite");
 
     private TrainCommand() {}
 
@@ -97,7 +100,7 @@ final class TrainCommand {
         long seed = a.longValue("seed", 42);
         int limit = a.intValue("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
         int patience = a.intValue("patience", 0, 0, 100_000);
-        int validation = a.intValue("validation", 0, 0, Integer.MAX_VALUE);
+        Integer validationOption = a.has("validation") ? a.intValue("validation", 0, 0, Integer.MAX_VALUE) : null;
         List<TrainingMethod> methods = new ArrayList<>();
         List<String> methodSpecs = new ArrayList<>();
         for (String m : a.all("method")) {
@@ -111,18 +114,32 @@ final class TrainCommand {
         }
         boolean json = a.flag("json");
         boolean resume = a.flag("resume");
+        boolean overwrite = a.flag("overwrite");
+        if (resume && overwrite) throw a.error("--resume continues the run in --out and --overwrite discards it: pass one of them");
         Path dataDir = Path.of(a.string("data", DataSource.defaultDir().toString())).toAbsolutePath().normalize();
         Path outDir = Path.of(a.string("out", Path.of("runs", model).toString())).toAbsolutePath().normalize();
         PrintStream log = json ? err : out;
 
         Parallel.setThreads(threads);
+        Path checkpoints = outDir.resolve("checkpoints");
+        if (!resume && !overwrite && (!Checkpoint.newestFirst(checkpoints).isEmpty() || Files.exists(outDir.resolve("model.lanes")))) {
+            throw a.error(outDir + " holds an earlier run (model.lanes or checkpoints): pass --resume to continue it, a fresh --out, "
+                    + "or --overwrite to discard it");
+        }
+        RunFolder.requireWritable(outDir);
         DataSource source = DataSource.detect(dataDir);
         Dataset trainSet = source.train();
         if (limit < trainSet.size()) trainSet = trainSet.subset(0, limit);
+        int validation = validationOption != null ? validationOption : trainSet.size() / 12;
         if (validation >= trainSet.size()) {
             throw a.error("--validation " + validation + " leaves no training images out of " + trainSet.size());
         }
         Dataset testSet = source.test();
+        if (testSet.size() == 0) throw new IllegalArgumentException(dataDir + ": the test split holds no images");
+        if (!java.util.Arrays.equals(testSet.imageShape(), trainSet.imageShape())) {
+            throw new IllegalArgumentException(dataDir + ": training images are " + java.util.Arrays.toString(trainSet.imageShape())
+                    + " but test images are " + java.util.Arrays.toString(testSet.imageShape()) + "; both splits must have one shape");
+        }
         // held-out validation images come from the end of the training split; without them the test split
         // is what each epoch reports and what early stopping watches
         Dataset valSet = validation > 0 ? trainSet.subset(trainSet.size() - validation, trainSet.size()) : testSet;
@@ -139,7 +156,8 @@ final class TrainCommand {
         DataLoader.Builder tb = DataLoader.builder(trainSet).batchSize(batch).shuffle(true).seed(seed).normalize(norm[0], norm[1]);
         if (source.augmentByDefault()) tb.randomCrop(4).horizontalFlip(true);
         // evaluation uses the training batch size so layers keep their buffers between train and eval
-        try (DataLoader trainLoader = tb.build();
+        try (RunFolder.Lock lock = RunFolder.lock(outDir);
+             DataLoader trainLoader = tb.build();
              DataLoader valLoader = DataLoader.builder(valSet).batchSize(batch).normalize(norm[0], norm[1]).build();
              DataLoader testLoader = DataLoader.builder(testSet).batchSize(batch).normalize(norm[0], norm[1]).build()) {
             Map<String, String> config = new LinkedHashMap<>(spec.toMetadata());
@@ -151,12 +169,14 @@ final class TrainCommand {
             config.put("seed", Long.toString(seed));
             config.put("limit", Integer.toString(Math.min(limit, trainSet.size() + validation)));
             config.put("validation", Integer.toString(validation));
+            // the data's identity, so a resume on other data is refused rather than silently continued
+            config.put("train_images", Integer.toString(trainSet.size()));
+            config.put("test_images", Integer.toString(testSet.size()));
             config.put("threads", Integer.toString(threads));
             config.put("methods", String.join(" ", methodSpecs));
 
             Map<String, Object> runInfo = new LinkedHashMap<>(config);
             runInfo.put("params", net.parameterCount());
-            Path checkpoints = outDir.resolve("checkpoints");
             Trainer.Builder builder = Trainer.builder(net, opt, trainLoader);
             methods.forEach(builder::method);
             Trainer trainer = builder
@@ -170,14 +190,15 @@ final class TrainCommand {
                     .listener(new CheckpointListener(checkpoints, config, 2))
                     .build();
             if (resume) {
-                Path latest = Checkpoint.latest(checkpoints);
-                if (latest == null) throw new IllegalArgumentException("--resume: no checkpoint in " + checkpoints);
+                Path latest = Checkpoint.latestIntact(checkpoints, err::println);
+                if (latest == null) throw new IllegalArgumentException("--resume: no intact checkpoint in " + checkpoints);
                 // compare options first: a checkpoint of another model would otherwise fail on a shape instead
                 checkSameRun(latest, config, TensorFile.read(latest).metadata(), err);
                 Checkpoint.restore(latest, trainer);
                 log.println("resumed from " + latest);
             } else {
                 deleteCheckpoints(checkpoints);
+                Files.deleteIfExists(outDir.resolve("model.lanes"));
             }
             TrainingResult r = trainer.fit();
 
@@ -223,7 +244,7 @@ final class TrainCommand {
     /** A resumed run must use the options of the interrupted one, or it would not continue it exactly. */
     private static void checkSameRun(Path file, Map<String, String> config, Map<String, String> meta, PrintStream err) {
         for (String key : List.of("model", "optimizer", "lr", "weight_decay", "batch", "epochs", "seed", "limit", "validation", "methods", "in_channels",
-                "height", "width", "num_classes")) {
+                "height", "width", "num_classes", ModelSpec.DATA, ModelSpec.MEAN, ModelSpec.STD, "train_images", "test_images")) {
             String was = meta.get(key), now = config.get(key);
             if (was != null && !was.equals(now)) {
                 throw new IllegalArgumentException("--resume: " + file + " was made with " + key + "=" + was + " but this run has "

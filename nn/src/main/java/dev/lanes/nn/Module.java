@@ -148,6 +148,19 @@ public abstract class Module {
         for (Module m : children()) m.setTraining(training);
     }
 
+    /** Zeroes the gradient of every parameter (backward adds into them). */
+    public final void zeroGrad() {
+        for (Parameter p : parameters()) p.zeroGrad();
+    }
+
+    /** A copy of every parameter and buffer by path ({@link StateDict#of}). */
+    public final Map<String, Tensor> stateDict() { return StateDict.of(this); }
+
+    /** Copies a state dict in ({@link StateDict#load}); {@code strict} refuses any entry that does not fit. */
+    public final StateDict.LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
+        return StateDict.load(this, state, strict);
+    }
+
     /** Freezes or unfreezes every parameter of this module and its descendants. */
     public final void setTrainable(boolean trainable) {
         for (Parameter p : parameters()) p.setTrainable(trainable);

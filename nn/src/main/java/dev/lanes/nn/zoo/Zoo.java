@@ -50,6 +50,9 @@ public final class Zoo {
         if (n.startsWith("resnet")) {
             double depth = parseNumber(name, n.substring("resnet".length()));
             if (depth != Math.rint(depth)) throw unknown(name);
+            // (int) of a huge depth would clamp and report a number the user never typed
+            if (depth > 1000) throw new IllegalArgumentException("resnet depth " + n.substring("resnet".length()) + " in '" + name
+                    + "' is beyond 1000; use 6n+2 (8, 14, 20, 32, ...)");
             return resnet((int) depth, inChannels, numClasses, seed);
         }
         throw unknown(name);

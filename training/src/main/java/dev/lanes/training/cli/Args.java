@@ -47,6 +47,11 @@ final class Args {
                 } else if (valueOptions.contains(name)) {
                     if (value == null) {
                         if (i + 1 >= argv.length) throw error("option --" + name + " needs a value");
+                        String next = argv[i + 1];
+                        // "--data --epochs 1": the value was forgotten, not the option --epochs meant as a value
+                        if (next.startsWith("--") && next.length() > 2 && !isNumber(next)) {
+                            throw error("option --" + name + " needs a value but is followed by the option " + next);
+                        }
                         value = argv[++i];
                     }
                     values.put(name, value);
@@ -106,14 +111,15 @@ final class Args {
     int intValue(String name, int def, int min, int max) {
         String v = values.get(name);
         if (v == null) return def;
-        int x;
+        long x;
         try {
-            x = Integer.parseInt(v.trim());
+            x = Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw error("--" + name + " must be an integer but is '" + v + "'");
+            throw error("--" + name + " must be an integer but is '" + v + "'"
+                    + (v.trim().matches("[+-]?\\d+") ? " (too large for any option)" : ""));
         }
-        if (x < min || x > max) throw error("--" + name + " must be in [" + min + ", " + max + "] but is " + x);
-        return x;
+        if (x < min || x > max) throw error("--" + name + " must be in [" + min + ", " + max + "] but is " + v.trim());
+        return (int) x;
     }
 
     long longValue(String name, long def) {

@@ -30,6 +30,7 @@ record DataSource(Path dir, String kind) {
     }
 
     static DataSource detect(Path dir) {
+        if (Files.isRegularFile(dir)) throw new IllegalArgumentException("--data " + dir + " is a file; give the folder that holds the data files");
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException("data folder " + dir + " does not exist");
         if (Files.exists(dir.resolve("train-images-idx3-ubyte.gz")) || Files.exists(dir.resolve("train-images-idx3-ubyte"))
                 || Files.exists(dir.resolve("t10k-images-idx3-ubyte.gz")) || Files.exists(dir.resolve("t10k-images-idx3-ubyte"))) {

@@ -97,6 +97,38 @@ class TrainingMethodTest {
         assertSame(second.parameters().get(0), t.optimizer().parameters().get(0), "optimizer re-bound to the new model's parameters");
     }
 
+    /** At the end of epoch {@code at}, prunes half the channels of the first conv: a model of another architecture. */
+    static final class HalvingPruner implements TrainingMethod {
+        final int at;
+        HalvingPruner(int at) { this.at = at; }
+        @Override public String name() { return "halving-pruner"; }
+        @Override public Changes onEpochEnd(TrainingState s, EpochMetrics m) {
+            if (m.epoch() != at) return Changes.NONE;
+            int[] in = {1, 1, 28, 28};
+            dev.lanes.nn.arch.ChannelFlow.Group g = dev.lanes.nn.arch.ChannelFlow.of(s.model().spec(), in)
+                    .groupOf(s.model().namedParameters().keySet().iterator().next(), 0).orElseThrow();
+            int[] keep = new int[g.channels() / 2];
+            for (int i = 0; i < keep.length; i++) keep[i] = 2 * i;
+            return Changes.model(dev.lanes.nn.surgery.ChannelPruning.prune(s.model(), in, Map.of(g.index(), keep)));
+        }
+    }
+
+    @Test
+    void aResumeAfterAMethodChangedTheArchitectureAdoptsItAndContinuesExactly() throws Exception {
+        Path dir = tmp.resolve("pruned");
+        Trainer whole = builder(Zoo.create("lenet5", 1, 10, 1), 3).method(new HalvingPruner(1))
+                .listener(new CheckpointListener(dir, Map.of(), 3)).build();
+        whole.fit();
+        Trainer resumed = builder(Zoo.create("lenet5", 1, 10, 1), 3).method(new HalvingPruner(1)).build();
+        Checkpoint.restore(Checkpoint.fileFor(dir, 1), resumed);
+        assertEquals(whole.model().spec(), resumed.model().spec(), "the checkpoint's pruned architecture, not the zoo's");
+        resumed.fit();
+        for (Map.Entry<String, dev.lanes.nn.Parameter> e : whole.model().namedParameters().entrySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue().value().toArray(),
+                    resumed.model().namedParameters().get(e.getKey()).value().toArray(), e.getKey());
+        }
+    }
+
     @Test
     void checkpointsCarryEachMethodsStateAndTheGlobalStep() throws Exception {
         Path dir = tmp.resolve("ckpt");

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code freeze[:every=N,warmup=E,tau=T,threshold=relative|absolute,patience=P,keep=K,cache=half|full|off,budget=MB,spill=DIR]}:
+ * {@code freeze[:every=N,warmup=E,tau=T,threshold=relative|absolute|decay,patience=P,keep=K,cache=half|full|off,budget=MB,spill=DIR]}:
  * layer-score freezing after Cruciata et al. (2026, "Learn&Drop"). The model is cut into stages ({@link
  * dev.lanes.training.freeze.Stages}: each conv or linear layer with the BN/ReLU/pooling after it, each residual block,
  * the classifier last). At every check a stage scores the relative change of all its parameters since the previous
@@ -31,7 +31,8 @@ import java.util.Map;
  *   <li>{@code warmup=E}: the checks of the first E epochs only observe; the first decision is at the end of epoch
  *       E + 1 (default 2);</li>
  *   <li>{@code tau=T}: the threshold, as a multiple of the median score of the stages with parameters at that check
- *       ({@code threshold=relative}, default) or as an absolute relative change ({@code threshold=absolute}); default 0.5;</li>
+ *       ({@code threshold=relative}, default), as an absolute relative change ({@code threshold=absolute}), or as a
+ *       multiple of the stage's own highest score so far ({@code threshold=decay}); default 0.5 (see {@link FreezeRule});</li>
  *   <li>{@code patience=P}: consecutive checks below the threshold (default 1);</li>
  *   <li>{@code keep=K}: the last K stages (the classifier head) never freeze (default 1);</li>
  *   <li>{@code cache}, {@code budget}, {@code spill}: see {@link PrefixFreezing}.</li>
@@ -43,36 +44,37 @@ public final class Freeze extends PrefixFreezing {
     public static final String NAME = "freeze";
     private final int every, warmupEpochs, patience, keep;
     private final double tau;
-    private final boolean relative;
+    private final FreezeRule.Threshold mode;
     private FreezeRule rule;
     private StageScorer scorer;
     private final List<double[]> history = new ArrayList<>();
 
-    public Freeze(int every, int warmupEpochs, double tau, boolean relative, int patience, int keep, ActivationCache.Precision precision,
+    public Freeze(int every, int warmupEpochs, double tau, FreezeRule.Threshold mode, int patience, int keep, ActivationCache.Precision precision,
                   long budgetBytes, Path spillDir) {
         super(precision, budgetBytes, spillDir);
-        if (every < 0 || warmupEpochs < 0 || patience < 1 || keep < 1 || !(tau > 0)) {
+        if (every < 0 || warmupEpochs < 0 || patience < 1 || keep < 1 || !(tau > 0) || mode == null) {
             throw new IllegalArgumentException(NAME + ": needs every >= 0, warmup >= 0, patience >= 1, keep >= 1 and tau > 0 but got every="
                     + every + " warmup=" + warmupEpochs + " patience=" + patience + " keep=" + keep + " tau=" + tau);
         }
         this.every = every;
         this.warmupEpochs = warmupEpochs;
         this.tau = tau;
-        this.relative = relative;
+        this.mode = mode;
         this.patience = patience;
         this.keep = keep;
     }
 
     static Freeze of(MethodSpec spec) {
         spec.allowOnly("every", "warmup", "tau", "threshold", "patience", "keep", "cache", "budget", "spill");
-        boolean relative = switch (spec.options().getOrDefault("threshold", "relative").toLowerCase(Locale.ROOT)) {
-            case "relative" -> true;
-            case "absolute" -> false;
-            default -> throw new IllegalArgumentException("method " + NAME + ": threshold must be relative or absolute but is '"
+        FreezeRule.Threshold mode = switch (spec.options().getOrDefault("threshold", "relative").toLowerCase(Locale.ROOT)) {
+            case "relative", "median" -> FreezeRule.Threshold.MEDIAN;
+            case "absolute" -> FreezeRule.Threshold.ABSOLUTE;
+            case "decay" -> FreezeRule.Threshold.DECAY;
+            default -> throw new IllegalArgumentException("method " + NAME + ": threshold must be relative, absolute or decay but is '"
                     + spec.options().get("threshold") + "'");
         };
         return new Freeze(spec.intOption("every", 0, 0, Integer.MAX_VALUE), spec.intOption("warmup", 2, 0, 1_000_000),
-                number(spec, "tau", 0.5, Double.MIN_VALUE, Double.MAX_VALUE), relative, spec.intOption("patience", 1, 1, 1_000_000),
+                number(spec, "tau", 0.5, Double.MIN_VALUE, Double.MAX_VALUE), mode, spec.intOption("patience", 1, 1, 1_000_000),
                 spec.intOption("keep", 1, 1, 10_000), precision(spec), budget(spec), spill(spec));
     }
 
@@ -87,13 +89,20 @@ public final class Freeze extends PrefixFreezing {
         int batches = state.trainLoader().batchesPerEpoch();
         int checksPerEpoch = every == 0 ? 1 : (batches + every - 1) / every;
         if (keep >= stages.count()) throw new IllegalArgumentException(NAME + ": keep=" + keep + " leaves nothing to freeze in " + stages.count() + " stages");
-        rule = new FreezeRule(warmupEpochs * checksPerEpoch, tau, relative, patience, keep);
+        rule = new FreezeRule(warmupEpochs * checksPerEpoch, tau, mode, patience, keep);
         scorer = new StageScorer(stages.values()); // the current parameters: the reference of the next check
         step.checkEvery(every, () -> history.add(scorer.check()));
     }
 
     @Override
     int decide(TrainingState state, int epoch, int current) {
+        int c = history.size() - 1;
+        double[] last = history.get(c);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < last.length; i++) {
+            sb.append(i > 0 ? " " : "").append(String.format(Locale.ROOT, "%.3g/%.2f", last[i], last[i] / rule.threshold(history, c, i)));
+        }
+        System.err.printf(Locale.ROOT, "%s: epoch %d: stage scores (score/threshold): %s%n", NAME, epoch, sb);
         return rule.frozenPrefix(history, current);
     }
 

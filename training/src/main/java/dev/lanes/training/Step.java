@@ -27,4 +27,13 @@ public interface Step {
      * outputs from a cache: the cost model charges them nothing. Queried at the start of each epoch.
      */
     default int cachedPrefix() { return 0; }
+
+    /**
+     * The work per image of one step on {@code model} by the {@link Cost} model, which the trainer charges
+     * each sample of the epoch; queried at the start of each epoch. A step that sees the model another way
+     * (e.g. flattened through nested Sequentials, with a cached prefix of its units) answers for itself.
+     */
+    default dev.lanes.nn.Flops costPerImage(dev.lanes.nn.Module model, int[] imageShape) {
+        return Cost.perImage(model, imageShape, cachedPrefix());
+    }
 }

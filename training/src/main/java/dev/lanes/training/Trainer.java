@@ -134,7 +134,7 @@ public final class Trainer {
         reseedDropout(model, e0, new int[] {0});
         model.train();
         int steps = train.batchesPerEpoch();
-        Flops perImage = Cost.perImage(model, train.imageShape(), step.cachedPrefix());
+        Flops perImage = step.costPerImage(model, train.imageShape());
         double lossSum = 0;
         long correct = 0, samples = 0;
         float lr = optimizer.learningRate();

@@ -30,4 +30,7 @@ public interface TrainingMethod {
 
     /** Restores what {@link #state} returned; called before {@link #onRunStart} when resuming. */
     default void loadState(Map<String, String> state) {}
+
+    /** What the method measured over the run so far (e.g. per-epoch frozen prefix, a FLOPs reduction), for reports; empty by default. */
+    default Json summary() { return Json.object(); }
 }

@@ -199,6 +199,22 @@ public abstract class Optimizer {
     }
 
     /**
+     * Forgets the state (moments, update count) of {@code p}, e.g. a parameter frozen for the rest of training,
+     * so it costs no optimizer memory and no checkpoint entry; were it to train again it would start afresh, as
+     * a new parameter. Returns whether it had state; a parameter this optimizer does not hold is refused.
+     */
+    public final boolean dropState(Parameter p) {
+        for (Entry e : entries) {
+            if (e.param != p) continue;
+            boolean had = e.slots != null;
+            e.slots = null;
+            e.updates = 0;
+            return had;
+        }
+        throw new IllegalArgumentException("optimizer: parameter " + p + " is not one of its " + entries.length + " parameters");
+    }
+
+    /**
      * Gives groups of parameters their own weight decay and learning-rate scale, replacing any groups set
      * before; each parameter takes the first group that contains it. A path-set group naming a path this
      * optimizer does not have is refused. Groups are configuration, not state: {@link #state()} ignores them.

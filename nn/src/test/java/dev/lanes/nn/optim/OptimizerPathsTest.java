@@ -67,6 +67,28 @@ class OptimizerPathsTest {
     }
 
     @Test
+    void droppedStateIsGoneFromStateAndCheckpointsAndRestartsFresh() {
+        Map<String, Parameter> m = model(1);
+        Adam adam = new Adam(m, 0.01f);
+        randomGrads(m, 2);
+        adam.step();
+        Parameter w = m.get("0.weight");
+        assertTrue(adam.dropState(w), "it had moments");
+        assertFalse(adam.dropState(w), "nothing left to drop");
+        assertFalse(adam.hasState("0.weight"));
+        assertEquals(List.of("step", "m.0.bias", "v.0.bias", "t.0.bias", "m.3.weight", "v.3.weight", "t.3.weight"),
+                List.copyOf(adam.state().keySet()));
+        // trained again it starts as a new parameter would: its first Adam step moves each value by about lr
+        float[] before = w.value().toArray();
+        adam.step();
+        Adam fresh = new Adam(Map.of("0.weight", new Parameter("weight", Tensor.of(before.clone(), w.shape()))), 0.01f);
+        fresh.namedParameters().get("0.weight").grad().copyFrom(w.grad());
+        fresh.step();
+        assertArrayEquals(fresh.namedParameters().get("0.weight").value().toArray(), w.value().toArray());
+        assertThrows(IllegalArgumentException.class, () -> adam.dropState(new Parameter("x", 2)));
+    }
+
+    @Test
     void statePerPathRoundTripsBitForBit() {
         Map<String, Parameter> a = model(3), b = copy(a);
         Optimizer oa = new AdamW(a, 0.01f), ob = new AdamW(b, 0.01f);

@@ -62,9 +62,10 @@ final class ExperimentCommand {
         Experiment experiment = Experiments.get(name);
         // the data folder is known before the defaults, so an experiment may choose them by dataset
         String data = Path.of(a.string("data", DataSource.defaultDir().toString())).toAbsolutePath().normalize().toString();
-        ExperimentOptions d = experiment.defaults(new ExperimentOptions(DEFAULTS.model(), data, DEFAULTS.epochs(),
+        // so is the model when given (an empty name when not), so an experiment may choose the rest by model
+        ExperimentOptions d = experiment.defaults(new ExperimentOptions(a.string("model", ""), data, DEFAULTS.epochs(),
                 DEFAULTS.seeds(), DEFAULTS.limit(), DEFAULTS.batch(), DEFAULTS.lr(), Parallel.threads()));
-        String model = a.string("model", d.model());
+        String model = a.string("model", d.model().isEmpty() ? DEFAULTS.model() : d.model());
         if (!Zoo.names().contains(model) && !model.matches("resnet\\d+|vgg11-w[0-9.]+") && !dev.lanes.nn.zoo.Mlp.matches(model)) {
             throw a.error("--model must be one of " + String.join("|", Zoo.names()) + " or mlp-H1[-H2...] but is '" + model + "'");
         }

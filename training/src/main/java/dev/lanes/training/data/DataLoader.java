@@ -112,6 +112,9 @@ public final class DataLoader implements AutoCloseable {
 
     public int batchSize() { return batchSize; }
 
+    /** Whether training images are randomly cropped or flipped: then a sample's pixels differ from epoch to epoch. */
+    public boolean augments() { return augmentation.active(); }
+
     /** The seed of shuffling and augmentation; with the epoch number it is the loader's whole state. */
     public long seed() { return seed; }
 

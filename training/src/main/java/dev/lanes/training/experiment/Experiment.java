@@ -2,6 +2,7 @@ package dev.lanes.training.experiment;
 
 import dev.lanes.training.methods.MethodSpec;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One named experiment: what the method arm adds to the baseline's training, and which claims it checks.
@@ -20,6 +21,23 @@ public interface Experiment {
     /** The claims this experiment checks against the two arms' results. */
     List<Claim> claims(ExperimentOptions options, ArmResult baseline, ArmResult method);
 
-    /** Options this experiment runs with by default; the command line overrides each. */
+    /**
+     * Arms besides baseline and method, by name, each with its methods (e.g. a neighbouring method to compare
+     * with); they share everything else and appear in the table and the JSON beside the two. None by default.
+     */
+    default Map<String, List<MethodSpec>> otherArms(ExperimentOptions options) { return Map.of(); }
+
+    /** The claims when there are other arms ({@code others} in {@link #otherArms} order); by default those of the two arms. */
+    default List<Claim> claims(ExperimentOptions options, ArmResult baseline, ArmResult method, List<ArmResult> others) {
+        return claims(options, baseline, method);
+    }
+
+    /** Fields this experiment adds to the JSON object of a non-baseline arm (e.g. a reduction against the baseline); none by default. */
+    default Map<String, Object> armFields(ArmResult baseline, ArmResult arm) { return Map.of(); }
+
+    /**
+     * Options this experiment runs with by default; the command line overrides each. {@code common} holds the
+     * data folder and the model given on the command line (an empty name when none was), so defaults may depend on them.
+     */
     default ExperimentOptions defaults(ExperimentOptions common) { return common; }
 }

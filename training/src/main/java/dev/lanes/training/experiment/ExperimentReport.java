@@ -5,22 +5,54 @@ import dev.lanes.training.SvgChart;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
-/** The outcome of an experiment: both arms, the claims, and its table, JSON object and chart. */
-public record ExperimentReport(String experiment, ExperimentOptions options, ArmResult baseline, ArmResult method, List<Claim> claims) {
+/**
+ * The outcome of an experiment: baseline and method arms, any other arms ({@link Experiment#otherArms}), the
+ * claims, and its table, JSON object and chart. {@code armFields} holds what the experiment adds to each
+ * non-baseline arm's JSON object, by arm name.
+ */
+public record ExperimentReport(String experiment, ExperimentOptions options, ArmResult baseline, ArmResult method, List<ArmResult> others,
+                               Map<String, Map<String, Object>> armFields, List<Claim> claims) {
+    public ExperimentReport {
+        others = List.copyOf(others);
+        armFields = Map.copyOf(armFields);
+        claims = List.copyOf(claims);
+    }
+
+    /** Two arms only. */
+    public ExperimentReport(String experiment, ExperimentOptions options, ArmResult baseline, ArmResult method, List<Claim> claims) {
+        this(experiment, options, baseline, method, List.of(), Map.of(), claims);
+    }
+
+    private Json armJson(ArmResult arm, Double target) {
+        Json j = arm.toJson(target);
+        armFields.getOrDefault(arm.name(), Map.of()).forEach(j::put);
+        return j;
+    }
+
+    /** Non-baseline arms: the method, then the others. */
+    private List<ArmResult> compared() {
+        List<ArmResult> out = new ArrayList<>(List.of(method));
+        out.addAll(others);
+        return out;
+    }
+
     /** The baseline's mean final test accuracy: the target of "seconds to baseline accuracy". */
     public double target() { return baseline.testAccuracy().mean(); }
 
     /**
      * {@code {"experiment", "model", "data", "seeds", "baseline": ARM, "method": ARM, "claims": [...]}} (the shape
-     * issue 7 §6 fixes); {@link #toResultsJson} adds the options and every run.
+     * issue 7 §6 fixes), with each other arm as {@code "NAME": ARM} after the method's; {@link #toResultsJson} adds
+     * the options and every run.
      */
     public Json toJson() {
         List<Object> cs = new ArrayList<>();
         for (Claim c : claims) cs.add(c.toJson());
-        return Json.object().put("experiment", experiment).put("model", options.model()).put("data", options.data())
-                .put("seeds", options.seeds()).put("baseline", baseline.toJson(null)).put("method", method.toJson(target()))
-                .put("claims", cs);
+        Json j = Json.object().put("experiment", experiment).put("model", options.model()).put("data", options.data())
+                .put("seeds", options.seeds()).put("baseline", baseline.toJson(null)).put("method", armJson(method, target()));
+        for (ArmResult a : others) j.put(a.name(), armJson(a, target()));
+        return j.put("claims", cs);
     }
 
     /** {@link #toJson} plus the options, the method arm's methods and every run, for results.json. */
@@ -29,10 +61,14 @@ public record ExperimentReport(String experiment, ExperimentOptions options, Arm
         j.put("options", Json.object().put("epochs", options.epochs()).put("limit", options.limit()).put("batch", options.batch())
                 .put("lr", options.lr()).put("threads", options.threads()).put("schedule", "cosine per step to 0"));
         j.put("method_arm_methods", method.methods());
-        List<Object> b = new ArrayList<>(), m = new ArrayList<>();
-        for (RunResult r : baseline.runs()) b.add(r.toJson());
-        for (RunResult r : method.runs()) m.add(r.toJson());
-        j.put("runs", Json.object().put("baseline", b).put("method", m));
+        for (ArmResult a : others) j.put(a.name() + "_arm_methods", a.methods());
+        Json runs = Json.object();
+        for (ArmResult a : arms()) {
+            List<Object> rs = new ArrayList<>();
+            for (RunResult r : a.runs()) rs.add(r.toJson());
+            runs.put(a.name(), rs);
+        }
+        j.put("runs", runs);
         return j;
     }
 
@@ -43,20 +79,35 @@ public record ExperimentReport(String experiment, ExperimentOptions options, Arm
                 experiment, options.model(), options.data(), options.epochs(), options.seeds(), options.limit(), options.batch(),
                 options.lr(), options.threads()));
         if (!method.methods().isEmpty()) sb.append("method arm: ").append(String.join(" ", method.methods())).append('\n');
-        String row = "%-32s %-22s %-22s%n";
-        sb.append(String.format(Locale.ROOT, row, "", "baseline", "method"));
-        sb.append(String.format(Locale.ROOT, row, "test accuracy (%)", pct(baseline.testAccuracy()), pct(method.testAccuracy())));
-        sb.append(String.format(Locale.ROOT, row, "train seconds", num(baseline.trainSeconds(), "%.1f"), num(method.trainSeconds(), "%.1f")));
-        Stats to = method.secondsTo(target());
-        sb.append(String.format(Locale.ROOT, row, "seconds to baseline accuracy", "",
-                num(to, "%.1f") + String.format(Locale.ROOT, " (%d/%d)", method.reached(target()), method.runs().size())));
-        sb.append(String.format(Locale.ROOT, row, "forward FLOPs", num(baseline.forwardFlops(), "%.3g"), num(method.forwardFlops(), "%.3g")));
-        sb.append(String.format(Locale.ROOT, row, "training FLOPs", num(baseline.trainFlops(), "%.3g"), num(method.trainFlops(), "%.3g")));
-        sb.append(String.format(Locale.ROOT, row, "parameter bytes", String.format(Locale.ROOT, "%.0f", baseline.paramBytes().mean()),
-                String.format(Locale.ROOT, "%.0f", method.paramBytes().mean())));
+        for (ArmResult a : others) if (!a.methods().isEmpty()) sb.append(a.name()).append(" arm: ").append(String.join(" ", a.methods())).append('\n');
+        List<ArmResult> arms = arms();
+        String cell = "%-24s";
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-32s", ""));
+        for (ArmResult a : arms) head.append(String.format(Locale.ROOT, cell, a.name()));
+        sb.append(head.toString().stripTrailing()).append('\n');
+        row(sb, "test accuracy (%)", arms, a -> pct(a.testAccuracy()));
+        row(sb, "train seconds", arms, a -> num(a.trainSeconds(), "%.1f"));
+        row(sb, "seconds to baseline accuracy", arms, a -> a == baseline ? "" : num(a.secondsTo(target()), "%.1f")
+                + String.format(Locale.ROOT, " (%d/%d)", a.reached(target()), a.runs().size()));
+        row(sb, "forward FLOPs", arms, a -> num(a.forwardFlops(), "%.3g"));
+        row(sb, "training FLOPs", arms, a -> num(a.trainFlops(), "%.3g"));
+        row(sb, "parameter bytes", arms, a -> String.format(Locale.ROOT, "%.0f", a.paramBytes().mean()));
         for (Claim c : claims) sb.append(c.holds() ? "holds:  " : "FAILS:  ").append(c.claim()).append(" (").append(c.paper()).append("): ")
                 .append(c.measured()).append('\n');
         return sb.toString();
+    }
+
+    /** Baseline, method, then the other arms. */
+    public List<ArmResult> arms() {
+        List<ArmResult> out = new ArrayList<>(List.of(baseline));
+        out.addAll(compared());
+        return out;
+    }
+
+    private static void row(StringBuilder sb, String label, List<ArmResult> arms, java.util.function.Function<ArmResult, String> value) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-32s", label));
+        for (ArmResult a : arms) line.append(String.format(Locale.ROOT, "%-24s", value.apply(a)));
+        sb.append(line.toString().stripTrailing()).append('\n');
     }
 
     private static String pct(Stats s) {
@@ -71,8 +122,11 @@ public record ExperimentReport(String experiment, ExperimentOptions options, Arm
     /** Test accuracy against training seconds, one line per arm and seed. */
     public String svg() {
         List<SvgChart.XySeries> lines = new ArrayList<>();
-        for (RunResult r : baseline.runs()) lines.add(line("baseline", "#1f77b4", r));
-        for (RunResult r : method.runs()) lines.add(line("method", "#d62728", r));
+        String[] colors = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"};
+        List<ArmResult> arms = arms();
+        for (int a = 0; a < arms.size(); a++) {
+            for (RunResult r : arms.get(a).runs()) lines.add(line(arms.get(a).name(), colors[a % colors.length], r));
+        }
         return SvgChart.renderXy("experiment " + experiment + ": " + options.model() + ", " + options.seeds() + " seeds",
                 "training seconds", "test accuracy (%)", lines);
     }

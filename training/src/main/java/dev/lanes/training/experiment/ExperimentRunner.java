@@ -45,19 +45,36 @@ public final class ExperimentRunner {
         List<MethodSpec> methods = experiment.methods(o);
         List<String> methodNames = new ArrayList<>();
         for (MethodSpec m : methods) methodNames.add(m.toString());
-        List<RunResult> base = new ArrayList<>(), method = new ArrayList<>();
+        // baseline, method, then the experiment's other arms: each arm's methods and runs
+        List<String> armNames = new ArrayList<>(List.of("baseline", "method"));
+        List<List<MethodSpec>> armMethods = new ArrayList<>(List.of(List.of(), methods));
+        experiment.otherArms(o).forEach((name, ms) -> {
+            armNames.add(name);
+            armMethods.add(List.copyOf(ms));
+        });
+        List<List<RunResult>> runs = new ArrayList<>();
+        for (int a = 0; a < armNames.size(); a++) runs.add(new ArrayList<>());
         Files.createDirectories(out);
         warmUp(o, train, test, norm, augment, out);
         for (int i = 0; i < o.seeds(); i++) {
             long seed = o.seed(i);
-            // alternate which arm goes first, so neither always runs right after the other's allocations
-            for (int arm = 0; arm < 2; arm++) {
-                if ((arm + i) % 2 == 0) base.add(runOne("baseline", List.of(), o, seed, train, test, norm, augment, out, log));
-                else method.add(runOne("method", methods, o, seed, train, test, norm, augment, out, log));
+            // rotate which arm goes first, so slow drift of a shared machine and allocations hit every arm alike
+            for (int k = 0; k < armNames.size(); k++) {
+                int a = (k + i) % armNames.size();
+                runs.get(a).add(runOne(armNames.get(a), armMethods.get(a), o, seed, train, test, norm, augment, out, log));
             }
         }
-        ArmResult b = new ArmResult("baseline", List.of(), base), m = new ArmResult("method", methodNames, method);
-        return new ExperimentReport(experiment.name(), o, b, m, experiment.claims(o, b, m));
+        List<ArmResult> arms = new ArrayList<>();
+        for (int a = 0; a < armNames.size(); a++) {
+            List<String> names = new ArrayList<>();
+            for (MethodSpec m : armMethods.get(a)) names.add(m.toString());
+            arms.add(new ArmResult(armNames.get(a), names, runs.get(a)));
+        }
+        ArmResult b = arms.get(0), m = arms.get(1);
+        List<ArmResult> others = arms.subList(2, arms.size());
+        java.util.Map<String, java.util.Map<String, Object>> fields = new java.util.LinkedHashMap<>();
+        for (ArmResult arm : arms.subList(1, arms.size())) fields.put(arm.name(), experiment.armFields(b, arm));
+        return new ExperimentReport(experiment.name(), o, b, m, List.copyOf(others), fields, experiment.claims(o, b, m, List.copyOf(others)));
     }
 
     /**
@@ -99,6 +116,8 @@ public final class ExperimentRunner {
             });
             Trainer trainer = builder.build();
             TrainingResult r = trainer.fit();
+            List<Object> summaries = new ArrayList<>();
+            for (dev.lanes.training.TrainingMethod tm : trainer.methods()) summaries.add(tm.summary().put("method", tm.name()));
             Module model = trainer.model();
             Files.createDirectories(out.resolve("models"));
             ModelFile.save(out.resolve("models").resolve(arm + "-seed" + seed + ".lanes"), model);
@@ -117,7 +136,7 @@ public final class ExperimentRunner {
                 training += m.trainFlops();
             }
             return new RunResult(seed, r.last().valAccuracy(), t, forward, training, paramBytes(model), trainer.optimizer().learningRate(),
-                    seconds, acc);
+                    seconds, acc, summaries);
         }
     }
 

@@ -1,14 +1,26 @@
 package dev.lanes.training.experiment;
 
 import dev.lanes.training.Json;
+import java.util.List;
 
 /**
  * One arm's run for one seed: the final test accuracy, training seconds (evaluation excluded), FLOPs by the
  * cost model, parameter bytes of the saved model, the learning rate of the last step, and the test
- * accuracy after every epoch against the cumulative training seconds at that point.
+ * accuracy after every epoch against the cumulative training seconds at that point, and what each method of
+ * the run reported ({@link dev.lanes.training.TrainingMethod#summary}).
  */
 public record RunResult(long seed, double testAccuracy, double trainSeconds, long forwardFlops, long trainFlops, long paramBytes,
-                        double lastLearningRate, double[] seconds, double[] accuracy) {
+                        double lastLearningRate, double[] seconds, double[] accuracy, List<Object> methodSummaries) {
+    public RunResult {
+        methodSummaries = List.copyOf(methodSummaries);
+    }
+
+    /** A run without methods' summaries. */
+    public RunResult(long seed, double testAccuracy, double trainSeconds, long forwardFlops, long trainFlops, long paramBytes,
+                     double lastLearningRate, double[] seconds, double[] accuracy) {
+        this(seed, testAccuracy, trainSeconds, forwardFlops, trainFlops, paramBytes, lastLearningRate, seconds, accuracy, List.of());
+    }
+
     /** Training seconds when the run first reached {@code target} test accuracy, NaN if it never did. */
     public double secondsTo(double target) {
         for (int i = 0; i < accuracy.length; i++) if (accuracy[i] >= target) return seconds[i];
@@ -18,6 +30,7 @@ public record RunResult(long seed, double testAccuracy, double trainSeconds, lon
     public Json toJson() {
         return Json.object().put("seed", seed).put("test_accuracy", testAccuracy).put("train_seconds", trainSeconds)
                 .put("forward_flops", forwardFlops).put("train_flops", trainFlops).put("param_bytes", paramBytes)
-                .put("last_lr", lastLearningRate).put("epoch_seconds", seconds).put("epoch_test_accuracy", accuracy);
+                .put("last_lr", lastLearningRate).put("epoch_seconds", seconds).put("epoch_test_accuracy", accuracy)
+                .put("methods", methodSummaries);
     }
 }

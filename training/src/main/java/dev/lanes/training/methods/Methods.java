@@ -16,6 +16,8 @@ public final class Methods {
     static {
         REGISTRY.put(FreezePrefix.NAME, FreezePrefix::of);
         REGISTRY.put(Constrained.NAME, Constrained::of);
+        REGISTRY.put(Freeze.NAME, Freeze::of);
+        REGISTRY.put(FreezeOut.NAME, FreezeOut::of);
     }
 
     private Methods() {}

@@ -73,6 +73,35 @@ class ExperimentTest {
     }
 
     @Test
+    void theFreezeExperimentHasAFreezeOutArmAndTheForwardFlopsReduction() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        Path dir = tmp.resolve("freeze");
+        int status = Lanes.run(new String[] {"experiment", "freeze", "--model", "lenet5", "--data", TestData.mnistDir().toString(), "--limit", "120",
+                "--test-limit", "100", "--epochs", "3", "--seeds", "1", "--batch", "40", "--threads", "2", "--out", dir.toString(), "--json"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        String stdout = out.toString(StandardCharsets.UTF_8);
+        assertTrue(stdout.contains("freezeout arm: freezeout:t0=0.5"), stdout);
+        List<String> lines = stdout.lines().toList();
+        Map<String, Object> j = map(MiniJson.parse(lines.get(lines.size() - 1)));
+        assertEquals(List.of("experiment", "model", "data", "seeds", "baseline", "method", "freezeout", "claims"), List.copyOf(j.keySet()));
+        assertEquals("lenet5", j.get("model"));
+        Map<String, Object> method = map(j.get("method")), freezeout = map(j.get("freezeout")), baseline = map(j.get("baseline"));
+        double reduction = (Double) method.get("forward_flops_reduction");
+        double forward = (Double) map(method.get("forward_flops")).get("mean"), base = (Double) map(baseline.get("forward_flops")).get("mean");
+        assertEquals(1 - forward / base, reduction, 1e-12);
+        // freezeout over 3 epochs freezes stage 0 after epoch 2 (2/3 >= t0 = 0.5); the last epoch fills the cache, so the
+        // forward work is the baseline's, and the arm is there with its reduction
+        assertTrue(freezeout.containsKey("forward_flops_reduction") && !baseline.containsKey("forward_flops_reduction"));
+        assertEquals(4, ((List<?>) j.get("claims")).size());
+        Map<String, Object> results = map(MiniJson.parse(Files.readString(dir.resolve("results.json"))));
+        Map<String, Object> run = map(((List<?>) map(results.get("runs")).get("method")).get(0));
+        Map<String, Object> summary = map(((List<?>) run.get("methods")).get(0));
+        assertEquals("freeze", summary.get("method"));
+        assertEquals(3, ((List<?>) summary.get("epochs")).size(), "one entry per epoch: frozen prefix, FLOPs, cache bytes");
+    }
+
+    @Test
     void theCosineScheduleReachesTheOptimizerAndEndsNearZero() throws Exception {
         Parallel.setThreads(2);
         Dataset train = TestData.mnistTrain().subset(0, 320), test = TestData.mnistTest().subset(0, 50);

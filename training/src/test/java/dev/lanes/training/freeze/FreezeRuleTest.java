@@ -75,6 +75,36 @@ class FreezeRuleTest {
     }
 
     @Test
+    void decayComparesEachStageWithItsOwnPeak() {
+        FreezeRule rule = new FreezeRule(0, 0.5, FreezeRule.Threshold.DECAY, 1, 1);
+        // at its first check a stage is at its peak: nothing can stop
+        assertEquals(0, rule.frozenPrefix(history(new double[] {1, 0.1, 5}), 0));
+        // stage 0 falls to 0.4 of its peak, stage 1 only to 0.6 of its own (small) peak: a prefix of one, though 0.06 < 0.4
+        assertEquals(1, rule.frozenPrefix(history(new double[] {1, 0.1, 5}, new double[] {0.4, 0.06, 5}), 0));
+        // the peak, not the first score: stage 0 rose to 4, so 1.5 is below half its peak (and far above half its first score)
+        assertEquals(2, rule.frozenPrefix(history(new double[] {1, 0.1, 5}, new double[] {4, 0.01, 5}, new double[] {1.5, 0.01, 5}), 0));
+        assertEquals(1.0, rule.threshold(history(new double[] {1, 0.1, 5}, new double[] {2, 0.01, 5}), 1, 0), 0);
+        assertThrows(IllegalStateException.class, () -> rule.threshold(new double[] {1, 2}));
+    }
+
+    @Test
+    void decayFreezesEarlyStagesOfATrajectoryFirst() {
+        // stage i's score decays as exp(−t / (1 + i)): the front settles fastest; patience 2 needs two checks below half the peak
+        FreezeRule rule = new FreezeRule(1, 0.5, FreezeRule.Threshold.DECAY, 2, 1);
+        List<double[]> h = new ArrayList<>();
+        int prefix = 0;
+        int[] prefixes = new int[6];
+        for (int t = 0; t < 6; t++) {
+            double[] s = new double[4];
+            for (int i = 0; i < 4; i++) s[i] = Math.exp(-t / (1.0 + i));
+            h.add(s);
+            prefixes[t] = prefix = rule.frozenPrefix(h, prefix);
+        }
+        // stage 0 is below 0.5 from t = 1 (e^-1), stage 1 from t = 2 (e^-1), stage 2 from t = 3 (e^-1): with patience 2, one check later
+        assertArrayEquals(new int[] {0, 0, 1, 2, 3, 3}, prefixes);
+    }
+
+    @Test
     void refusesMeaninglessSettings() {
         assertThrows(IllegalArgumentException.class, () -> new FreezeRule(0, 0, true, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new FreezeRule(0, 0.5, true, 0, 1));

@@ -16,6 +16,7 @@ public final class Methods {
     static {
         REGISTRY.put(FreezePrefix.NAME, FreezePrefix::of);
         REGISTRY.put(Constrained.NAME, Constrained::of);
+        REGISTRY.put(Rescale.NAME, Rescale::of);
     }
 
     private Methods() {}

@@ -5,6 +5,7 @@ import dev.lanes.nn.Module;
 import dev.lanes.nn.arch.Arch;
 import dev.lanes.nn.arch.LayerSpec;
 import dev.lanes.nn.arch.SpecJson;
+import dev.lanes.nn.optim.LrSchedule;
 import dev.lanes.nn.surgery.Surgery;
 import dev.lanes.training.Changes;
 import dev.lanes.training.EpochMetrics;
@@ -14,6 +15,7 @@ import dev.lanes.training.data.DataLoader;
 import dev.lanes.training.rescale.BatchNormRecalibration;
 import dev.lanes.training.rescale.LowResolutionPlan;
 import dev.lanes.training.rescale.OptimizerHandoff;
+import dev.lanes.training.rescale.RewarmedSchedule;
 import dev.lanes.training.rescale.StepTimer;
 import dev.lanes.training.rescale.SwitchRule;
 import java.util.ArrayList;
@@ -22,10 +24,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code rescale[:scale=S,switch=E|auto,interp=bilinear|bicubic,bn=N,optimizer=reset|keep|transport,ratio=R,margin=M,min=A,max=F]}:
+ * {@code rescale[:scale=S,switch=E|auto,interp=bilinear|bicubic,bn=N,optimizer=reset|keep|transport,ratio=R,margin=M,min=A,max=F,rewarm=W]}:
  * kernel rescaling after Gusmão et al. (2016). At run start the model is replaced by its low-resolution
  * twin ({@link LowResolutionPlan}: kernels max(1, round(k/S)), paddings chosen so feature maps stay ≈ 1/S of
  * their size, freshly initialised from the trainer's seed) and both loaders by ones that area-resize images
@@ -38,7 +41,9 @@ import java.util.Set;
  * (default): {@link SwitchRule} with margin M, at least A and at most floor(F·epochs) low epochs, on the
  * low-resolution validation loss; its cost ratio t_low / t_full is {@code ratio} or, by default, measured once
  * at run start by {@link StepTimer} on throwaway copies of both models. Defaults: S = 2, bilinear, 20 BN
- * batches, optimizer reset (see the README's measurement), the rule's defaults.
+ * batches, optimizer reset (see the README's measurement), the rule's defaults. {@code rewarm=F} (default 0:
+ * off) replaces the run's schedule after the switch by a fresh cosine from F times its first rate to 0 at
+ * the last step ({@link RewarmedSchedule}).
  *
  * <p>State in checkpoints: the phase, the epoch of the switch, the measured ratio and (while low) the
  * full-resolution architecture, so a resumed run in either phase continues exactly.
@@ -53,6 +58,7 @@ public final class Rescale implements TrainingMethod {
     private final OptimizerHandoff.Mode handoff;
     private final SwitchRule rule;
     private final Double fixedRatio;
+    private final double rewarm;
 
     private boolean low;
     private int switchedAfter = -1;
@@ -60,9 +66,10 @@ public final class Rescale implements TrainingMethod {
     private LayerSpec fullSpec;
     private LowResolutionPlan.Plan plan;
     private DataLoader fullTrain, fullValidation, lowTrain, lowValidation;
+    private LrSchedule runSchedule;
 
     public Rescale(int scale, Integer fixedSwitch, ImageResize.Method interp, int bnBatches, OptimizerHandoff.Mode handoff, SwitchRule rule,
-                   Double fixedRatio) {
+                   Double fixedRatio, double rewarm) {
         if (scale < 2) throw new IllegalArgumentException(NAME + ": scale must be >= 2 but is " + scale);
         if (fixedSwitch != null && fixedSwitch < 0) throw new IllegalArgumentException(NAME + ": switch must be >= 0 but is " + fixedSwitch);
         if (bnBatches < 0) throw new IllegalArgumentException(NAME + ": bn must be >= 0 but is " + bnBatches);
@@ -74,10 +81,12 @@ public final class Rescale implements TrainingMethod {
         this.handoff = handoff;
         this.rule = rule;
         this.fixedRatio = fixedRatio;
+        if (!(rewarm >= 0) || Double.isInfinite(rewarm)) throw new IllegalArgumentException(NAME + ": rewarm must be finite and >= 0 but is " + rewarm);
+        this.rewarm = rewarm;
     }
 
     static Rescale of(MethodSpec spec) {
-        spec.allowOnly("scale", "switch", "interp", "bn", "optimizer", "ratio", "margin", "min", "max");
+        spec.allowOnly("scale", "switch", "interp", "bn", "optimizer", "ratio", "margin", "min", "max", "rewarm");
         Map<String, String> o = spec.options();
         String sw = o.getOrDefault("switch", "auto");
         Integer fixed = sw.equalsIgnoreCase("auto") ? null : spec.intOption("switch", null, 0, 1_000_000);
@@ -96,7 +105,8 @@ public final class Rescale implements TrainingMethod {
         SwitchRule rule = new SwitchRule(number(spec, "margin", d.margin()), spec.intOption("min", d.minEpochs(), 1, 1_000_000),
                 number(spec, "max", d.maxFraction()));
         Double ratio = o.containsKey("ratio") ? number(spec, "ratio", 0) : null;
-        return new Rescale(spec.intOption("scale", 2, 2, 64), fixed, interp, spec.intOption("bn", 20, 0, 1_000_000), mode, rule, ratio);
+        return new Rescale(spec.intOption("scale", 2, 2, 64), fixed, interp, spec.intOption("bn", 20, 0, 1_000_000), mode, rule, ratio,
+                number(spec, "rewarm", 0));
     }
 
     private static double number(MethodSpec spec, String key, double def) {
@@ -128,13 +138,14 @@ public final class Rescale implements TrainingMethod {
         if (fixedSwitch == null && state.validationLoader() == null)
             throw new IllegalArgumentException(NAME + ": switch=auto watches the validation loss; give the run a validation set or a fixed switch=E");
         boolean resumed = state.completedEpochs() > 0;
+        runSchedule = state.schedule();
         if (!resumed) {
             low = fixedSwitch == null || fixedSwitch > 0;
             fullSpec = state.model().spec();
         } else if (low && fullSpec == null) {
             throw new IllegalStateException(NAME + ": resuming in the low-resolution phase needs the saved full architecture, which the checkpoint lacks");
         }
-        if (!low) return Changes.NONE;
+        if (!low) return switchedAfter >= 0 ? rewarmed(state).map(Changes.NONE::withSchedule).orElse(Changes.NONE) : Changes.NONE;
         fullTrain = state.trainLoader();
         fullValidation = state.validationLoader();
         int[] shape = fullTrain.imageShape();
@@ -195,7 +206,15 @@ public final class Rescale implements TrainingMethod {
         switchedAfter = done;
         System.err.printf(Locale.ROOT, "rescale: after epoch %d: kernels rescaled to full size (%s), BN re-estimated on %d batches, optimizer %s%n",
                 done, interp.name().toLowerCase(Locale.ROOT), bnBatches, handoff.name().toLowerCase(Locale.ROOT));
-        return Changes.model(full).withOptimizer(state.optimizer()).withTrain(fullTrain).withValidation(fullValidation);
+        Changes c = Changes.model(full).withOptimizer(state.optimizer()).withTrain(fullTrain).withValidation(fullValidation);
+        return rewarmed(state).map(c::withSchedule).orElse(c);
+    }
+
+    /** The re-warmed schedule for the epochs after the switch, if {@code rewarm} asks for one and epochs remain. */
+    private Optional<LrSchedule> rewarmed(TrainingState state) {
+        if (rewarm == 0 || switchedAfter >= state.epochs()) return Optional.empty();
+        float peak = (float) (rewarm * runSchedule.rate(0, 0, state.trainLoader().batchesPerEpoch()));
+        return Optional.of(new RewarmedSchedule(runSchedule, switchedAfter, peak, state.epochs()));
     }
 
     @Override

@@ -17,10 +17,14 @@ import java.util.List;
  * comes from the caller (the rescale method measures it, see {@link StepTimer}).
  *
  * <p>Defaults ({@link #DEFAULT}): margin 1, at least 2 epochs (the first gain that can be judged), at most
- * half of the epochs (the full-resolution phase needs time to recover what low resolution cannot learn).
+ * 40% of the epochs: the full-resolution phase needs time to recover what low resolution cannot learn (on
+ * Fashion-MNIST with gap-cnn, 6 epochs, one seed: 2 low epochs ended 0.05 points above the baseline, 3 low
+ * epochs 0.39 points below it). With a low-resolution epoch costing about a fifth of a full one, the rule
+ * rarely sees a gain small enough to switch earlier on short runs, so the cap decides there; on long runs
+ * the loss curve flattens and the rule switches before it.
  */
 public record SwitchRule(double margin, int minEpochs, double maxFraction) {
-    public static final SwitchRule DEFAULT = new SwitchRule(1.0, 2, 0.5);
+    public static final SwitchRule DEFAULT = new SwitchRule(1.0, 2, 0.4);
 
     public SwitchRule {
         if (!(margin > 0) || minEpochs < 1 || !(maxFraction > 0 && maxFraction <= 1))

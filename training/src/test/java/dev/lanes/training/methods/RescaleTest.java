@@ -123,7 +123,7 @@ class RescaleTest {
 
     @Test
     void aCheckpointInEitherPhaseResumesExactly() throws Exception {
-        for (String method : List.of("rescale:switch=2", "rescale:switch=auto,ratio=0.3,min=1,max=0.67", "rescale:switch=2,optimizer=transport")) {
+        for (String method : List.of("rescale:switch=2", "rescale:switch=auto,ratio=0.3,min=1,max=0.67", "rescale:switch=2,optimizer=transport", "rescale:switch=1,interp=bicubic,rewarm=1")) {
             Trainer straight = trainer(Zoo.create("gap-cnn", 1, 10, 3), method, 3, 96, List.of());
             TrainingResult want = straight.fit();
             Path dir = tmp.resolve("ckpt-" + Integer.toHexString(method.hashCode()));

@@ -79,7 +79,9 @@ class SwitchRuleTest {
 
     @Test
     void defaultsAndBadRules() {
-        assertEquals(new SwitchRule(1.0, 2, 0.5), SwitchRule.DEFAULT);
+        assertEquals(new SwitchRule(1.0, 2, 0.4), SwitchRule.DEFAULT);
+        assertEquals(2, SwitchRule.DEFAULT.maxEpochs(6));
+        assertEquals(4, SwitchRule.DEFAULT.maxEpochs(10));
         SwitchRule rule = new SwitchRule(1.0, 2, 0.5);
         assertFalse(rule.shouldSwitch(List.of(2.3), 0.1, 10), "at least two low epochs even on a plateau");
         assertTrue(rule.shouldSwitch(List.of(2.0, 1.7, 1.4, 1.1, 0.8), 0.1, 10), "at most half of ten epochs");

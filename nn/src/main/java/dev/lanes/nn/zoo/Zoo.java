@@ -31,7 +31,7 @@ public final class Zoo {
 
     /** The canonical names; also accepted: {@code resnet<6n+2>} (e.g. resnet32) and {@code vgg11-w<multiplier>}. */
     public static List<String> names() {
-        return List.of("lenet5", "small-cnn", "vgg11", "resnet8", "resnet20");
+        return List.of("lenet5", "small-cnn", "gap-cnn", "vgg11", "resnet8", "resnet20");
     }
 
     /** A model by name for 28×28 inputs where the model has a fixed resolution. */
@@ -44,6 +44,7 @@ public final class Zoo {
         String n = name.toLowerCase(Locale.ROOT).trim();
         if (n.equals("lenet5") || n.equals("lenet-5")) return lenet5(inChannels, height, width, numClasses, seed);
         if (n.equals("small-cnn") || n.equals("smallcnn")) return smallCnn(inChannels, height, width, numClasses, seed);
+        if (n.equals("gap-cnn")) return gapCnn(inChannels, numClasses, seed);
         if (Mlp.matches(n)) return Mlp.create(n, inChannels * height * width, numClasses, seed);
         if (n.equals("vgg11")) return vgg11(inChannels, numClasses, 1.0, seed);
         if (n.startsWith("vgg11-w")) return vgg11(inChannels, numClasses, parseNumber(name, n.substring("vgg11-w".length())), seed);
@@ -108,6 +109,22 @@ public final class Zoo {
                 .add("avgpool", new AdaptiveAvgPool2d(h, w))
                 .add("flatten", new Flatten())
                 .add("fc", new Linear(64 * h * w, numClasses)), seed);
+    }
+
+    /**
+     * conv5×5(16, pad 2)-BN-ReLU-maxpool2-conv5×5(32, pad 2)-BN-ReLU-maxpool2-conv3×3(64, pad 1)-BN-ReLU-global
+     * avgpool-fc: 5×5 kernels and global pooling, so kernel rescaling applies at any resolution of at least
+     * 4×4 (the net METHODS.md §1 measured in PyTorch, at half its widths).
+     */
+    public static Sequential gapCnn(int inChannels, int numClasses, long seed) {
+        return finish(new Sequential()
+                .add("conv1", new Conv2d(inChannels, 16, 5, 1, 2, false)).add("bn1", new BatchNorm2d(16)).add("relu1", new ReLU())
+                .add("pool1", new MaxPool2d(2))
+                .add("conv2", new Conv2d(16, 32, 5, 1, 2, false)).add("bn2", new BatchNorm2d(32)).add("relu2", new ReLU())
+                .add("pool2", new MaxPool2d(2))
+                .add("conv3", new Conv2d(32, 64, 3, 1, 1, false)).add("bn3", new BatchNorm2d(64)).add("relu3", new ReLU())
+                .add("pool", new GlobalAvgPool())
+                .add("fc", new Linear(64, numClasses)), seed);
     }
 
     /** VGG-11 widths; 'M' positions are the pools. */

@@ -38,6 +38,8 @@ final class ExperimentCommand {
               --threads T          compute threads (default: available processors)
               --out DIR            output folder (default runs/experiment-NAME)
               --json               the last line printed is one JSON object (progress goes to stderr)
+              --sweep              rescale only: the trade-off curve, switch epoch 0..E (E+1 runs per seed);
+                                   writes sweep.json and sweep.svg
             """;
 
     private static final Set<String> VALUES = Set.of("model", "data", "epochs", "seeds", "limit", "batch", "lr", "threads", "out", "test-limit");
@@ -51,7 +53,7 @@ final class ExperimentCommand {
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
-        Args a = new Args("lanes experiment", argv, VALUES, Set.of("json"), 1);
+        Args a = new Args("lanes experiment", argv, VALUES, Set.of("json", "sweep"), 1);
         if (a.help()) {
             out.print(help());
             return 0;
@@ -82,6 +84,16 @@ final class ExperimentCommand {
         DataSource source = DataSource.detect(dataDir);
         Dataset train = source.train(), test = source.test();
         if (testLimit < test.size()) test = test.subset(0, testLimit);
+        if (a.flag("sweep")) {
+            if (!name.equals("rescale")) throw a.error("--sweep is for the rescale experiment only");
+            var points = dev.lanes.training.experiment.RescaleSweep.run(o, train, test, source.augmentByDefault(), outDir, log);
+            Files.writeString(outDir.resolve("sweep.json"), dev.lanes.training.experiment.RescaleSweep.json(o, points) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(outDir.resolve("sweep.svg"), dev.lanes.training.experiment.RescaleSweep.svg(o, points), StandardCharsets.UTF_8);
+            out.print(dev.lanes.training.experiment.RescaleSweep.table(o, points));
+            out.println("wrote sweep.json, sweep.svg and models/ in " + outDir);
+            if (json) out.println(dev.lanes.training.experiment.RescaleSweep.json(o, points));
+            return 0;
+        }
         ExperimentReport report = ExperimentRunner.run(experiment, o, train, test, source.augmentByDefault(), outDir, log);
         Files.writeString(outDir.resolve("results.json"), report.toResultsJson() + "\n", StandardCharsets.UTF_8);
         Files.writeString(outDir.resolve("experiment.svg"), report.svg(), StandardCharsets.UTF_8);

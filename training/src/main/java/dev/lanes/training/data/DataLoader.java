@@ -63,7 +63,7 @@ public final class DataLoader implements AutoCloseable {
     private final boolean shuffle;
     private final long seed;
     private final boolean dropLast;
-    private final float[] mean, invStd;
+    private final float[] mean, std, invStd;
     private final Augmentation augmentation;
     private final ImageResize.Method resizeMethod;
     private final int channels, inH, inW, outH, outW;
@@ -92,6 +92,7 @@ public final class DataLoader implements AutoCloseable {
                         + b.mean.length + " and " + b.std.length);
             }
             mean = b.mean.clone();
+            std = b.std.clone();
             invStd = new float[channels];
             for (int c = 0; c < channels; c++) {
                 if (!(b.std[c] > 0f)) throw new IllegalArgumentException("std of channel " + c + " must be > 0 but is " + b.std[c]);
@@ -99,6 +100,7 @@ public final class DataLoader implements AutoCloseable {
             }
         } else {
             mean = null;
+            std = null;
             invStd = null;
         }
         this.prefetch = b.prefetch;
@@ -117,6 +119,22 @@ public final class DataLoader implements AutoCloseable {
 
     /** The seed of shuffling and augmentation; with the epoch number it is the loader's whole state. */
     public long seed() { return seed; }
+
+    /**
+     * A loader like this one (dataset, batch size, order, seed, normalisation, flip, prefetching) that
+     * delivers {@code h x w} images resized from the dataset's by {@code method}; a random crop's padding is
+     * scaled with the image (rounded, at least 1 if it was set), so the shifts stay the same fraction of it.
+     * The new loader has its own buffers and thread; close it when done.
+     */
+    public DataLoader resized(int h, int w, ImageResize.Method method) {
+        Builder b = builder(dataset).batchSize(batchSize).shuffle(shuffle).seed(seed).dropLast(dropLast).prefetch(prefetch)
+                .resize(h, w, method);
+        if (mean != null) b.normalize(mean, std);
+        int pad = augmentation.cropPadding();
+        if (pad > 0) pad = Math.max(1, (int) Math.round(pad * (double) h / inH));
+        b.augmentation = new Augmentation(pad, augmentation.horizontalFlip());
+        return b.build();
+    }
 
     /** Samples per epoch actually delivered (all of them, or all but the dropped partial batch). */
     public int samplesPerEpoch() {

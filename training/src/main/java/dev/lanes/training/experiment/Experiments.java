@@ -13,6 +13,7 @@ public final class Experiments {
         add(new FreezePrefixExperiment());
         add(new ConstrainedExperiment());
         add(new FreezeExperiment());
+        add(new RescaleExperiment());
     }
 
     private Experiments() {}

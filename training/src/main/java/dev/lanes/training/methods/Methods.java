@@ -18,6 +18,7 @@ public final class Methods {
         REGISTRY.put(Constrained.NAME, Constrained::of);
         REGISTRY.put(Freeze.NAME, Freeze::of);
         REGISTRY.put(FreezeOut.NAME, FreezeOut::of);
+        REGISTRY.put(Rescale.NAME, Rescale::of);
     }
 
     private Methods() {}

@@ -65,7 +65,7 @@ final class ExperimentCommand {
         ExperimentOptions d = experiment.defaults(new ExperimentOptions(DEFAULTS.model(), data, DEFAULTS.epochs(),
                 DEFAULTS.seeds(), DEFAULTS.limit(), DEFAULTS.batch(), DEFAULTS.lr(), Parallel.threads()));
         String model = a.string("model", d.model());
-        if (!Zoo.names().contains(model) && !model.matches("resnet\\d+|vgg11-w[0-9.]+") && !dev.lanes.nn.zoo.Mlp.matches(model)) {
+        if (!Zoo.names().contains(model) && !model.matches("resnet\\d+|vgg11-w[0-9.]+") && !dev.lanes.nn.zoo.Mlp.matches(model) && !dev.lanes.nn.zoo.ConvNet.matches(model)) {
             throw a.error("--model must be one of " + String.join("|", Zoo.names()) + " or mlp-H1[-H2...] but is '" + model + "'");
         }
         Path dataDir = Path.of(d.data()).toAbsolutePath().normalize();

@@ -3,6 +3,7 @@ package dev.lanes.training.cli;
 import dev.lanes.engine.Parallel;
 import dev.lanes.nn.zoo.Zoo;
 import dev.lanes.training.data.Dataset;
+import dev.lanes.training.experiment.CustomExperiment;
 import dev.lanes.training.experiment.Experiment;
 import dev.lanes.training.experiment.ExperimentOptions;
 import dev.lanes.training.experiment.ExperimentReport;
@@ -38,20 +39,36 @@ final class ExperimentCommand {
               --threads T          compute threads (default: available processors)
               --out DIR            output folder (default runs/experiment-NAME)
               --json               the last line printed is one JSON object (progress goes to stderr)
-            """;
+            %s""";
 
     private static final Set<String> VALUES = Set.of("model", "data", "epochs", "seeds", "limit", "batch", "lr", "threads", "out", "test-limit");
 
     private ExperimentCommand() {}
 
     static String help() {
-        StringBuilder list = new StringBuilder();
-        for (Experiment e : Experiments.all()) list.append(String.format("  %-18s %s%n", e.name(), e.description()));
-        return HELP.formatted(list, DEFAULTS.model(), DEFAULTS.epochs(), DEFAULTS.seeds(), DEFAULTS.limit(), DEFAULTS.batch(), DEFAULTS.lr());
+        StringBuilder list = new StringBuilder(), extra = new StringBuilder();
+        for (Experiment e : Experiments.all()) {
+            list.append(String.format("  %-18s %s%n", e.name(), e.description()));
+            if (!(e instanceof CustomExperiment c)) continue;
+            c.valueOptions().forEach((k, v) -> extra.append(String.format("  --%-18s (%s) %s%n", k + " X", e.name(), v)));
+            c.flagOptions().forEach((k, v) -> extra.append(String.format("  --%-18s (%s) %s%n", k, e.name(), v)));
+        }
+        return HELP.formatted(list, DEFAULTS.model(), DEFAULTS.epochs(), DEFAULTS.seeds(), DEFAULTS.limit(), DEFAULTS.batch(), DEFAULTS.lr(), extra);
+    }
+
+    /** Every extra value option and flag of the custom experiments. */
+    private static Set<String> extra(boolean flags) {
+        Set<String> names = new java.util.HashSet<>();
+        for (Experiment e : Experiments.all())
+            if (e instanceof CustomExperiment c) names.addAll(flags ? c.flagOptions().keySet() : c.valueOptions().keySet());
+        return names;
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
-        Args a = new Args("lanes experiment", argv, VALUES, Set.of("json"), 1);
+        Set<String> values = new java.util.HashSet<>(VALUES), flags = new java.util.HashSet<>(extra(true));
+        values.addAll(extra(false));
+        flags.add("json");
+        Args a = new Args("lanes experiment", argv, values, flags, 1);
         if (a.help()) {
             out.print(help());
             return 0;
@@ -60,6 +77,13 @@ final class ExperimentCommand {
         String name = a.positionals().get(0);
         if (!Experiments.names().contains(name)) throw a.error("unknown experiment '" + name + "'; known: " + String.join(", ", Experiments.names()));
         Experiment experiment = Experiments.get(name);
+        java.util.Map<String, String> extra = new java.util.LinkedHashMap<>();
+        for (String k : extra(false)) if (a.has(k)) extra.put(k, a.string(k, null));
+        for (String k : extra(true)) if (a.flag(k)) extra.put(k, "true");
+        for (String k : extra.keySet()) {
+            boolean mine = experiment instanceof CustomExperiment c && (c.valueOptions().containsKey(k) || c.flagOptions().containsKey(k));
+            if (!mine) throw a.error("option --" + k + " does not apply to experiment '" + name + "'");
+        }
         // the data folder is known before the defaults, so an experiment may choose them by dataset
         String data = Path.of(a.string("data", DataSource.defaultDir().toString())).toAbsolutePath().normalize().toString();
         ExperimentOptions d = experiment.defaults(new ExperimentOptions(DEFAULTS.model(), data, DEFAULTS.epochs(),
@@ -81,6 +105,20 @@ final class ExperimentCommand {
         DataSource source = DataSource.detect(dataDir);
         Dataset train = source.train(), test = source.test();
         if (testLimit < test.size()) test = test.subset(0, testLimit);
+        if (experiment instanceof CustomExperiment c) {
+            CustomExperiment.Report r;
+            try {
+                r = c.run(o, extra, train, test, source.augmentByDefault(), outDir, log);
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("--")) throw a.error(e.getMessage());
+                throw e;
+            }
+            Files.writeString(outDir.resolve("results.json"), r.toResultsJson() + "\n", StandardCharsets.UTF_8);
+            out.print(r.table());
+            out.println("wrote results.json and models/ in " + outDir);
+            if (json) out.println(r.toJson());
+            return 0;
+        }
         ExperimentReport report = ExperimentRunner.run(experiment, o, train, test, source.augmentByDefault(), outDir, log);
         Files.writeString(outDir.resolve("results.json"), report.toResultsJson() + "\n", StandardCharsets.UTF_8);
         Files.writeString(outDir.resolve("experiment.svg"), report.svg(), StandardCharsets.UTF_8);

@@ -5,18 +5,14 @@ import dev.lanes.nn.Module;
 import dev.lanes.nn.io.ModelFile;
 import dev.lanes.nn.io.TensorFile;
 import dev.lanes.training.Json;
-import dev.lanes.training.bench.InferenceBenchmark;
 import dev.lanes.training.data.DataLoader;
 import dev.lanes.training.data.Dataset;
-import dev.lanes.training.sparsity.FilterPruning;
 import dev.lanes.training.sparsity.OutputComparison;
-import dev.lanes.training.sparsity.SparsityAnalysis;
-import dev.lanes.training.sparsity.SparsityReport;
+import dev.lanes.training.sparsity.PruneMeasurement;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -44,39 +40,6 @@ final class PruneCommand {
 
     private PruneCommand() {}
 
-    /** What {@code prune} measured, for the command and the sparsity experiment. */
-    record Outcome(FilterPruning.Result pruning, SparsityReport report, long paramsBefore, long paramsAfter, long flopsBefore, long flopsAfter,
-                   OutputComparison comparison, List<InferenceBenchmark.Result> speed) {
-        double speedup() { return speed.get(2).medianImagesPerSecond() / speed.get(0).medianImagesPerSecond(); }
-
-        double foldedSpeedup() { return speed.get(1).medianImagesPerSecond() / speed.get(0).medianImagesPerSecond(); }
-
-        Json toJson() {
-            Map<String, Object> removed = new LinkedHashMap<>();
-            pruning.removedByGroup().forEach((g, c) -> removed.put(Integer.toString(g), c));
-            return Json.object().put("filters_before", pruning.filtersBefore()).put("filters_after", pruning.filtersAfter())
-                    .put("removed_fraction", (double) pruning.removed() / pruning.filtersBefore()).put("removed_by_group", removed)
-                    .put("dead_fraction", report.deadFraction()).put("params_before", paramsBefore).put("params_after", paramsAfter)
-                    .put("flops_before", flopsBefore).put("flops_after", flopsAfter).put("test_images", comparison.images())
-                    .put("max_abs_diff", comparison.maxAbsDiff()).put("prediction_agreement", comparison.agreement())
-                    .put("accuracy_before", comparison.accuracyA()).put("accuracy_after", comparison.accuracyB())
-                    .put("batch", speed.get(0).batch())
-                    .put("images_per_second", Json.object().put("original", speed.get(0).medianImagesPerSecond())
-                            .put("folded", speed.get(1).medianImagesPerSecond()).put("pruned", speed.get(2).medianImagesPerSecond()))
-                    .put("inference_speedup", speedup()).put("folding_speedup", foldedSpeedup());
-        }
-    }
-
-    /** Analysis on {@code train}, pruning, comparison on {@code test}, timing: the whole of {@code lanes prune} but the file. */
-    static Outcome measure(Module model, int[] imageShape, DataLoader train, DataLoader test, int batch, int rounds) {
-        SparsityReport report = SparsityAnalysis.over(model, train);
-        int[] input = {1, imageShape[0], imageShape[1], imageShape[2]};
-        FilterPruning.Result p = FilterPruning.prune(model, input, report);
-        OutputComparison cmp = OutputComparison.of(model, p.pruned(), test);
-        List<InferenceBenchmark.Result> speed = InferenceBenchmark.compare(List.of(model, p.folded(), p.pruned()), imageShape, batch, rounds, 10);
-        return new Outcome(p, report, model.parameterCount(), p.pruned().parameterCount(), model.flops(input), p.pruned().flops(input), cmp, speed);
-    }
-
     static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
         Args a = new Args("lanes prune", argv, Set.of("out", "data", "limit", "test-limit", "batch", "rounds", "threads"), Set.of("json"), 1);
         if (a.help()) {
@@ -97,9 +60,9 @@ final class PruneCommand {
         ModelData data = ModelData.resolve(a, file, spec);
         Dataset train = data.train(limit), test = data.test(testLimit);
         int[] shape = {spec.channels(), spec.height(), spec.width()};
-        Outcome o;
+        PruneMeasurement o;
         try (DataLoader tl = data.loader(train, 256); DataLoader vl = data.loader(test, 256)) {
-            o = measure(model, shape, tl, vl, batch, rounds);
+            o = PruneMeasurement.of(model, shape, tl, vl, batch, rounds);
         }
         Map<String, String> meta = new LinkedHashMap<>(contents.metadata());
         meta.remove(ModelFile.ARCH); // the pruned model's own architecture is written instead

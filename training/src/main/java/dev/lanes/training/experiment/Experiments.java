@@ -12,6 +12,7 @@ public final class Experiments {
         add(new BaselineExperiment());
         add(new FreezePrefixExperiment());
         add(new ConstrainedExperiment());
+        add(new SparsityExperiment());
     }
 
     private Experiments() {}

@@ -23,11 +23,16 @@ import java.util.Map;
  * per arm the filters dead after training by the paper's criteria and the test accuracy; then every Adam + L2
  * model is pruned by its dead filters and checked and timed against the original. {@code --sweep} instead
  * trains Adam + L2 at several λ (0 included: the effect should vanish without regularisation).
+ *
+ * <p>Defaults (Fashion-MNIST, about 20 minutes for 3 seeds on 2 shared cores): {@code cnn-16-32-64-128}, the
+ * first 10 000 training images, 4 epochs of batch 32 (1252 steps), Adam and AdamW at peak lr 0.01, SGD at
+ * 0.05, λ = 0.02. The paper trains for far longer at lr 1e-3 and λ 5e-4; with 1252 steps that produced no dead
+ * filter here, so learning rate and λ are raised to compress the process (what was tried is in the README).
  */
 final class SparsityExperiment implements CustomExperiment {
     static final String ADAM_L2 = "adam_l2", ADAMW = "adamw", SGD = "sgd";
-    static final double DEFAULT_L2 = 5e-4, DEFAULT_SGD_LR = 0.05;
-    static final String DEFAULT_SWEEP = "0,1e-4,5e-4,2e-3,5e-3";
+    static final double DEFAULT_L2 = 2e-2, DEFAULT_SGD_LR = 0.05;
+    static final String DEFAULT_SWEEP = "0,1e-3,5e-3,1e-2,2e-2";
 
     @Override public String name() { return "sparsity"; }
 
@@ -53,7 +58,7 @@ final class SparsityExperiment implements CustomExperiment {
 
     @Override
     public ExperimentOptions defaults(ExperimentOptions c) {
-        return new ExperimentOptions("cnn-16-32-64-128", c.data(), 3, 3, 20_000, 32, 5e-3, c.threads());
+        return new ExperimentOptions("cnn-16-32-64-128", c.data(), 4, 3, 10_000, 32, 1e-2, c.threads());
     }
 
     @Override

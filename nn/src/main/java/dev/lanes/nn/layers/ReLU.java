@@ -34,6 +34,12 @@ public final class ReLU extends Module {
         return y;
     }
 
+    /**
+     * The output of the last forward (null before the first), valid until the next forward: lets an analysis
+     * read what the layer emitted without hooks (the filter-sparsity criteria look at post-ReLU maps).
+     */
+    public Tensor output() { return y; }
+
     @Override
     public Tensor backward(Tensor dy, boolean needDx) {
         Buffers.requireGradShape(this, dy, shape);

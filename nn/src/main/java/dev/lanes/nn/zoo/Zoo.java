@@ -29,7 +29,10 @@ import java.util.Locale;
 public final class Zoo {
     private Zoo() {}
 
-    /** The canonical names; also accepted: {@code resnet<6n+2>} (e.g. resnet32) and {@code vgg11-w<multiplier>}. */
+    /**
+     * The canonical names; also accepted: {@code resnet<6n+2>} (e.g. resnet32), {@code vgg11-w<multiplier>},
+     * {@code mlp-H1[-H2...]} ({@link Mlp}) and {@code cnn-W1[-W2...]} ({@link ConvNet}).
+     */
     public static List<String> names() {
         return List.of("lenet5", "small-cnn", "gap-cnn", "vgg11", "resnet8", "resnet20");
     }
@@ -46,6 +49,7 @@ public final class Zoo {
         if (n.equals("small-cnn") || n.equals("smallcnn")) return smallCnn(inChannels, height, width, numClasses, seed);
         if (n.equals("gap-cnn")) return gapCnn(inChannels, numClasses, seed);
         if (Mlp.matches(n)) return Mlp.create(n, inChannels * height * width, numClasses, seed);
+        if (ConvNet.matches(n)) return ConvNet.create(n, inChannels, height, width, numClasses, seed);
         if (n.equals("vgg11")) return vgg11(inChannels, numClasses, 1.0, seed);
         if (n.startsWith("vgg11-w")) return vgg11(inChannels, numClasses, parseNumber(name, n.substring("vgg11-w".length())), seed);
         if (n.startsWith("resnet")) {
@@ -69,7 +73,7 @@ public final class Zoo {
 
     private static IllegalArgumentException unknown(String name) {
         return new IllegalArgumentException("unknown model '" + name + "'; known: " + String.join(", ", names())
-                + " (also resnet<6n+2>, vgg11-w<width multiplier>)");
+                + " (also resnet<6n+2>, vgg11-w<width multiplier>, mlp-H1[-H2...], cnn-W1[-W2...])");
     }
 
     private static Sequential finish(Sequential model, long seed) {

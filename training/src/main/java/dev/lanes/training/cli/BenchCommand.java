@@ -3,20 +3,24 @@ package dev.lanes.training.cli;
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.bench.GemmBenchmark;
 import dev.lanes.nn.zoo.Zoo;
+import dev.lanes.training.bench.InferenceBenchmark;
 import dev.lanes.training.bench.StepBenchmark;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Set;
 
-/** {@code lanes bench gemm|step}: kernel and training-step throughput. */
+/** {@code lanes bench gemm|step|infer}: kernel, training-step and saved-model inference throughput. */
 final class BenchCommand {
     static final String HELP = """
             Usage: lanes bench gemm [--n N] [--threads T] [--json]
                    lanes bench step [--model NAME] [--batch B] [--threads T] [--steps S] [--json]
+                   lanes bench infer MODEL_FILE [--batch B] [--rounds R] [--threads T] [--json]
               gemm   times an NxN SGEMM of the active kernel set (default N 512), median and best GFLOPS
               step   times full training steps (forward, loss, backward, Adam) of a zoo model on random data
                      after 30 warm-up steps (and >= 4 s) (default lenet5, batch 64, 100 timed steps); median ms/step and GFLOPS
                      (3 x forward FLOPs per step)
+              infer  times forward passes of a saved model in eval mode on a random batch (default 64) after a
+                     2 s warm-up: images/s, median of R rounds (default 15) of 10 passes
               --threads T   default: available processors
               --json        print one JSON object
               --help        this text
@@ -24,9 +28,9 @@ final class BenchCommand {
 
     private BenchCommand() {}
 
-    static int run(String[] argv, PrintStream out, PrintStream err) {
+    static int run(String[] argv, PrintStream out, PrintStream err) throws java.io.IOException {
         if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h")) {
-            if (argv.length == 0) throw new UsageException("lanes bench: missing benchmark name gemm|step (see lanes bench --help)");
+            if (argv.length == 0) throw new UsageException("lanes bench: missing benchmark name gemm|step|infer (see lanes bench --help)");
             out.print(HELP);
             return 0;
         }
@@ -62,7 +66,39 @@ final class BenchCommand {
                 StepBenchmark.Result r = StepBenchmark.run(model, batch, threads, 30, steps);
                 out.println(a.flag("json") ? r.toJson() : r.toString());
             }
-            default -> throw new UsageException("lanes bench: unknown benchmark '" + what + "'; use gemm or step (see lanes bench --help)");
+            case "infer" -> {
+                Args a = new Args("lanes bench infer", rest, Set.of("batch", "rounds", "threads"), Set.of("json"), 1);
+                if (a.help()) {
+                    out.print(HELP);
+                    return 0;
+                }
+                if (a.positionals().isEmpty()) throw a.error("missing MODEL_FILE");
+                int batch = a.intValue("batch", 64, 1, 1 << 16);
+                int rounds = a.intValue("rounds", 15, 1, 100_000);
+                int threads = a.intValue("threads", cpus, 1, 1024);
+                java.nio.file.Path file = java.nio.file.Path.of(a.positionals().get(0));
+                ModelSpec spec = ModelSpec.fromMetadata(file, dev.lanes.nn.io.TensorFile.read(file).metadata());
+                dev.lanes.nn.Module model = spec.load(file);
+                int previous = dev.lanes.engine.Parallel.threads();
+                dev.lanes.engine.Parallel.setThreads(threads);
+                InferenceBenchmark.Result r;
+                try {
+                    r = InferenceBenchmark.run(model, new int[] {spec.channels(), spec.height(), spec.width()}, batch, rounds, 10);
+                } finally {
+                    dev.lanes.engine.Parallel.setThreads(previous);
+                }
+                long flops = model.flops(new int[] {1, spec.channels(), spec.height(), spec.width()});
+                if (a.flag("json")) {
+                    out.println(dev.lanes.training.Json.object().put("benchmark", "infer").put("file", file.toString()).put("model", spec.model())
+                            .put("batch", batch).put("threads", threads).put("rounds", rounds).put("images_per_second", r.medianImagesPerSecond())
+                            .put("best_images_per_second", r.bestImagesPerSecond()).put("median_ms_per_batch", r.medianMillisPerBatch())
+                            .put("flops_per_image", flops).put("params", model.parameterCount()));
+                } else {
+                    out.println("infer " + file + " (" + spec.model() + ", " + threads + " threads, " + String.format(java.util.Locale.ROOT, "%,d", flops)
+                            + " FLOPs/image): " + r);
+                }
+            }
+            default -> throw new UsageException("lanes bench: unknown benchmark '" + what + "'; use gemm, step or infer (see lanes bench --help)");
         }
         return 0;
     }

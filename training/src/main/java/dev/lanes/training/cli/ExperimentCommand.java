@@ -3,6 +3,7 @@ package dev.lanes.training.cli;
 import dev.lanes.engine.Parallel;
 import dev.lanes.nn.zoo.Zoo;
 import dev.lanes.training.data.Dataset;
+import dev.lanes.training.experiment.CustomExperiment;
 import dev.lanes.training.experiment.Experiment;
 import dev.lanes.training.experiment.ExperimentOptions;
 import dev.lanes.training.experiment.ExperimentReport;
@@ -38,22 +39,39 @@ final class ExperimentCommand {
               --threads T          compute threads (default: available processors)
               --out DIR            output folder (default runs/experiment-NAME)
               --json               the last line printed is one JSON object (progress goes to stderr)
-              --sweep              rescale only: the trade-off curve, switch epoch 0..E (E+1 runs per seed);
+              --sweep              rescale: the trade-off curve, switch epoch 0..E (E+1 runs per seed);
                                    writes sweep.json and sweep.svg
-            """;
+            %s""";
 
     private static final Set<String> VALUES = Set.of("model", "data", "epochs", "seeds", "limit", "batch", "lr", "threads", "out", "test-limit");
 
     private ExperimentCommand() {}
 
     static String help() {
-        StringBuilder list = new StringBuilder();
-        for (Experiment e : Experiments.all()) list.append(String.format("  %-18s %s%n", e.name(), e.description()));
-        return HELP.formatted(list, DEFAULTS.model(), DEFAULTS.epochs(), DEFAULTS.seeds(), DEFAULTS.limit(), DEFAULTS.batch(), DEFAULTS.lr());
+        StringBuilder list = new StringBuilder(), extra = new StringBuilder();
+        for (Experiment e : Experiments.all()) {
+            list.append(String.format("  %-18s %s%n", e.name(), e.description()));
+            if (!(e instanceof CustomExperiment c)) continue;
+            c.valueOptions().forEach((k, v) -> extra.append(String.format("  --%-18s (%s) %s%n", k + " X", e.name(), v)));
+            c.flagOptions().forEach((k, v) -> extra.append(String.format("  --%-18s (%s) %s%n", k, e.name(), v)));
+        }
+        return HELP.formatted(list, DEFAULTS.model(), DEFAULTS.epochs(), DEFAULTS.seeds(), DEFAULTS.limit(), DEFAULTS.batch(), DEFAULTS.lr(), extra);
+    }
+
+    /** Every extra value option and flag of the custom experiments. */
+    private static Set<String> extra(boolean flags) {
+        Set<String> names = new java.util.HashSet<>();
+        for (Experiment e : Experiments.all())
+            if (e instanceof CustomExperiment c) names.addAll(flags ? c.flagOptions().keySet() : c.valueOptions().keySet());
+        return names;
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
-        Args a = new Args("lanes experiment", argv, VALUES, Set.of("json", "sweep"), 1);
+        Set<String> values = new java.util.HashSet<>(VALUES), flags = new java.util.HashSet<>(extra(true));
+        values.addAll(extra(false));
+        flags.add("json");
+        flags.add("sweep"); // the rescale experiment's trade-off curve
+        Args a = new Args("lanes experiment", argv, values, flags, 1);
         if (a.help()) {
             out.print(help());
             return 0;
@@ -62,13 +80,22 @@ final class ExperimentCommand {
         String name = a.positionals().get(0);
         if (!Experiments.names().contains(name)) throw a.error("unknown experiment '" + name + "'; known: " + String.join(", ", Experiments.names()));
         Experiment experiment = Experiments.get(name);
+        java.util.Map<String, String> extra = new java.util.LinkedHashMap<>();
+        for (String k : extra(false)) if (a.has(k)) extra.put(k, a.string(k, null));
+        for (String k : extra(true)) if (a.flag(k)) extra.put(k, "true");
+        if (a.flag("sweep")) extra.put("sweep", "true");
+        for (String k : extra.keySet()) {
+            boolean mine = experiment instanceof CustomExperiment c && (c.valueOptions().containsKey(k) || c.flagOptions().containsKey(k))
+                    || k.equals("sweep") && name.equals("rescale");
+            if (!mine) throw a.error("option --" + k + " does not apply to experiment '" + name + "'");
+        }
         // the data folder is known before the defaults, so an experiment may choose them by dataset
         String data = Path.of(a.string("data", DataSource.defaultDir().toString())).toAbsolutePath().normalize().toString();
         // so is the model when given (an empty name when not), so an experiment may choose the rest by model
         ExperimentOptions d = experiment.defaults(new ExperimentOptions(a.string("model", ""), data, DEFAULTS.epochs(),
                 DEFAULTS.seeds(), DEFAULTS.limit(), DEFAULTS.batch(), DEFAULTS.lr(), Parallel.threads()));
         String model = a.string("model", d.model().isEmpty() ? DEFAULTS.model() : d.model());
-        if (!Zoo.names().contains(model) && !model.matches("resnet\\d+|vgg11-w[0-9.]+") && !dev.lanes.nn.zoo.Mlp.matches(model)) {
+        if (!Zoo.names().contains(model) && !model.matches("resnet\\d+|vgg11-w[0-9.]+") && !dev.lanes.nn.zoo.Mlp.matches(model) && !dev.lanes.nn.zoo.ConvNet.matches(model)) {
             throw a.error("--model must be one of " + String.join("|", Zoo.names()) + " or mlp-H1[-H2...] but is '" + model + "'");
         }
         Path dataDir = Path.of(d.data()).toAbsolutePath().normalize();
@@ -84,14 +111,27 @@ final class ExperimentCommand {
         DataSource source = DataSource.detect(dataDir);
         Dataset train = source.train(), test = source.test();
         if (testLimit < test.size()) test = test.subset(0, testLimit);
-        if (a.flag("sweep")) {
-            if (!name.equals("rescale")) throw a.error("--sweep is for the rescale experiment only");
+        if (a.flag("sweep") && name.equals("rescale")) {
             var points = dev.lanes.training.experiment.RescaleSweep.run(o, train, test, source.augmentByDefault(), outDir, log);
             Files.writeString(outDir.resolve("sweep.json"), dev.lanes.training.experiment.RescaleSweep.json(o, points) + "\n", StandardCharsets.UTF_8);
             Files.writeString(outDir.resolve("sweep.svg"), dev.lanes.training.experiment.RescaleSweep.svg(o, points), StandardCharsets.UTF_8);
             out.print(dev.lanes.training.experiment.RescaleSweep.table(o, points));
             out.println("wrote sweep.json, sweep.svg and models/ in " + outDir);
             if (json) out.println(dev.lanes.training.experiment.RescaleSweep.json(o, points));
+            return 0;
+        }
+        if (experiment instanceof CustomExperiment c) {
+            CustomExperiment.Report r;
+            try {
+                r = c.run(o, extra, train, test, source.augmentByDefault(), outDir, log);
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("--")) throw a.error(e.getMessage());
+                throw e;
+            }
+            Files.writeString(outDir.resolve("results.json"), r.toResultsJson() + "\n", StandardCharsets.UTF_8);
+            out.print(r.table());
+            out.println("wrote results.json and models/ in " + outDir);
+            if (json) out.println(r.toJson());
             return 0;
         }
         ExperimentReport report = ExperimentRunner.run(experiment, o, train, test, source.augmentByDefault(), outDir, log);

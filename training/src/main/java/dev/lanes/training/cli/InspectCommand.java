@@ -19,11 +19,19 @@ import java.util.Set;
 final class InspectCommand {
     static final String HELP = """
             Usage: lanes inspect MODEL_FILE [--json]
+                   lanes inspect MODEL_FILE --sparsity [--data DIR] [--limit N] [--batch B] [--json]
               Lists the layers of the model recorded in MODEL_FILE with their output shapes, parameter counts
               and forward FLOPs for one input image (a multiply-add counts 2). Nested sequences are expanded;
               a residual block is one row.
-              --json     print one JSON object
-              --help     this text
+              --sparsity  instead: per conv-BN-ReLU layer the filters dead over the training split (max
+                          activation after BN+ReLU below 1e-12, eval mode; |γ| below 1e-3), the |γ|
+                          histogram and feature selectivity (Mehta et al. 2019); and per channel group the
+                          channels dead at all its ReLUs, which lanes prune removes
+              --data DIR  data folder (default: the one the model was trained on if it exists, else the bundled MNIST)
+              --limit N   analyse the first N training images only (default all)
+              --batch B   batch size of the analysis (default 256)
+              --json      print one JSON object
+              --help      this text
             """;
 
     private InspectCommand() {}
@@ -31,7 +39,7 @@ final class InspectCommand {
     record Row(String path, String layer, int[] output, long params, long flops) {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
-        Args a = new Args("lanes inspect", argv, Set.of(), Set.of("json"), 1);
+        Args a = new Args("lanes inspect", argv, Set.of("data", "limit", "batch"), Set.of("json", "sparsity"), 1);
         if (a.help()) {
             out.print(HELP);
             return 0;
@@ -41,6 +49,8 @@ final class InspectCommand {
         TensorFile.Contents contents = TensorFile.read(file);
         ModelSpec spec = ModelSpec.fromMetadata(file, contents.metadata());
         Module model = spec.load(file);
+        if (a.flag("sparsity")) return SparsityInspect.run(a, file, spec, model, out);
+        if (a.has("data") || a.has("limit") || a.has("batch")) throw a.error("--data, --limit and --batch go with --sparsity");
         int[] input = {1, spec.channels(), spec.height(), spec.width()};
         List<Row> rows = new ArrayList<>();
         rows(model, "", input, rows);

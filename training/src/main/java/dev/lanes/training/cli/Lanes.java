@@ -16,8 +16,9 @@ public final class Lanes {
               train       train a model (default: LeNet-5 on the bundled MNIST)
               experiment  a baseline arm against a method arm over several seeds (experiment --help)
               eval        evaluate a saved model file on a test split
-              inspect     list a saved model's layers, shapes, parameters and FLOPs
-              bench       benchmark GEMM (bench gemm) or full training steps (bench step)
+              inspect     list a saved model's layers, shapes, parameters and FLOPs (--sparsity: its dead filters)
+              prune       remove a saved model's dead filters (BN folded), check and time the smaller model
+              bench       benchmark GEMM (bench gemm), training steps (bench step) or a saved model's inference (bench infer)
             """;
 
     private Lanes() {}
@@ -31,7 +32,7 @@ public final class Lanes {
     /** Runs a command; returns the exit status instead of exiting (for tests). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
-            err.println("lanes: missing command (train, experiment, eval, inspect, bench); see lanes --help");
+            err.println("lanes: missing command (train, experiment, eval, inspect, prune, bench); see lanes --help");
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -45,8 +46,9 @@ public final class Lanes {
                 case "experiment" -> ExperimentCommand.run(rest, out, err);
                 case "eval" -> EvalCommand.run(rest, out, err);
                 case "inspect" -> InspectCommand.run(rest, out, err);
+                case "prune" -> PruneCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
-                default -> throw new UsageException("lanes: unknown command '" + args[0] + "'; use train, experiment, eval, inspect or bench (see lanes --help)");
+                default -> throw new UsageException("lanes: unknown command '" + args[0] + "'; use train, experiment, eval, inspect, prune or bench (see lanes --help)");
             };
         } catch (UsageException e) {
             err.println(e.getMessage());

@@ -46,7 +46,7 @@ final class TrainCommand {
     static final String HELP = """
             Usage: lanes train [options]
               Trains a model, evaluates it after every epoch, and reports test accuracy at the end.
-              --model NAME         lenet5 | small-cnn | vgg11 | resnet8 | resnet20 | mlp-H1[-H2...] (default lenet5)
+              --model NAME         lenet5 | small-cnn | vgg11 | resnet8 | resnet20 | mlp-H1[-H2...] | cnn-W1[-W2...] (default lenet5)
               --data DIR           folder with MNIST-style IDX files (train-/t10k-images-idx3-ubyte.gz ...),
                                    CIFAR-10 binary batches, or one CSV table (class in the last column; split
                                    80/20 per class with seed 1, features standardised by the training split)
@@ -88,7 +88,7 @@ final class TrainCommand {
             return 0;
         }
         String model = a.string("model", DEFAULT_MODEL);
-        if (!Zoo.names().contains(model) && !model.matches("resnet\\d+|vgg11-w[0-9.]+") && !Mlp.matches(model)) {
+        if (!Zoo.names().contains(model) && !model.matches("resnet\\d+|vgg11-w[0-9.]+") && !Mlp.matches(model) && !dev.lanes.nn.zoo.ConvNet.matches(model)) {
             throw a.error("--model must be one of " + String.join("|", Zoo.names()) + " but is '" + model + "'");
         }
         int epochs = a.intValue("epochs", DEFAULT_EPOCHS, 1, 100_000);

@@ -14,6 +14,7 @@ public final class Experiments {
         add(new ConstrainedExperiment());
         add(new FreezeExperiment());
         add(new RescaleExperiment());
+        add(new SparsityExperiment());
     }
 
     private Experiments() {}

@@ -14,13 +14,14 @@ final class BenchCommand {
     static final String HELP = """
             Usage: lanes bench gemm [--n N] [--threads T] [--json]
                    lanes bench step [--model NAME] [--batch B] [--threads T] [--steps S] [--json]
-                   lanes bench infer MODEL_FILE [--batch B] [--rounds R] [--threads T] [--json]
+                   lanes bench infer MODEL_FILE | --model NAME [--batch B] [--rounds R] [--threads T] [--json]
               gemm   times an NxN SGEMM of the active kernel set (default N 512), median and best GFLOPS
               step   times full training steps (forward, loss, backward, Adam) of a zoo model on random data
                      after 30 warm-up steps (and >= 4 s) (default lenet5, batch 64, 100 timed steps); median ms/step and GFLOPS
                      (3 x forward FLOPs per step)
-              infer  times forward passes of a saved model in eval mode on a random batch (default 64) after a
-                     2 s warm-up: images/s, median of R rounds (default 15) of 10 passes
+              infer  times forward passes of a saved model, or of a fresh zoo model at bench step's input shape
+                     (--model), in eval mode on a random batch (default 64) after a 2 s warm-up: images/s,
+                     median of R rounds (default 15) of 10 passes
               --threads T   default: available processors
               --json        print one JSON object
               --help        this text
@@ -67,18 +68,33 @@ final class BenchCommand {
                 out.println(a.flag("json") ? r.toJson() : r.toString());
             }
             case "infer" -> {
-                Args a = new Args("lanes bench infer", rest, Set.of("batch", "rounds", "threads"), Set.of("json"), 1);
+                Args a = new Args("lanes bench infer", rest, Set.of("batch", "rounds", "threads", "model"), Set.of("json"), 1);
                 if (a.help()) {
                     out.print(HELP);
                     return 0;
                 }
-                if (a.positionals().isEmpty()) throw a.error("missing MODEL_FILE");
+                if (a.positionals().isEmpty() == !a.has("model")) throw a.error("give either MODEL_FILE or --model NAME");
                 int batch = a.intValue("batch", 64, 1, 1 << 16);
                 int rounds = a.intValue("rounds", 15, 1, 100_000);
                 int threads = a.intValue("threads", cpus, 1, 1024);
-                java.nio.file.Path file = java.nio.file.Path.of(a.positionals().get(0));
-                ModelSpec spec = ModelSpec.fromMetadata(file, dev.lanes.nn.io.TensorFile.read(file).metadata());
-                dev.lanes.nn.Module model = spec.load(file);
+                java.nio.file.Path file;
+                ModelSpec spec;
+                dev.lanes.nn.Module model;
+                if (a.has("model")) {
+                    // a fresh zoo model at the input shape bench step (and the PyTorch reference) uses
+                    String name = a.string("model", null);
+                    if (!Zoo.names().contains(name) && !name.matches("resnet\\d+|vgg11-w[0-9.]+")) {
+                        throw a.error("--model must be one of " + String.join("|", Zoo.names()) + " but is '" + name + "'");
+                    }
+                    int[] s = StepBenchmark.inputShape(name);
+                    spec = new ModelSpec(name, s[0], s[1], s[2], 10, new float[] {0f}, new float[] {1f}, "");
+                    model = spec.build(1);
+                    file = java.nio.file.Path.of("zoo:" + name);
+                } else {
+                    file = java.nio.file.Path.of(a.positionals().get(0));
+                    spec = ModelSpec.fromMetadata(file, dev.lanes.nn.io.TensorFile.read(file).metadata());
+                    model = spec.load(file);
+                }
                 int previous = dev.lanes.engine.Parallel.threads();
                 dev.lanes.engine.Parallel.setThreads(threads);
                 InferenceBenchmark.Result r;
@@ -92,7 +108,7 @@ final class BenchCommand {
                     out.println(dev.lanes.training.Json.object().put("benchmark", "infer").put("file", file.toString()).put("model", spec.model())
                             .put("batch", batch).put("threads", threads).put("rounds", rounds).put("images_per_second", r.medianImagesPerSecond())
                             .put("best_images_per_second", r.bestImagesPerSecond()).put("median_ms_per_batch", r.medianMillisPerBatch())
-                            .put("flops_per_image", flops).put("params", model.parameterCount()));
+                            .put("flops_per_image", flops).put("gflops", flops * r.medianImagesPerSecond() / 1e9).put("params", model.parameterCount()));
                 } else {
                     out.println("infer " + file + " (" + spec.model() + ", " + threads + " threads, " + String.format(java.util.Locale.ROOT, "%,d", flops)
                             + " FLOPs/image): " + r);

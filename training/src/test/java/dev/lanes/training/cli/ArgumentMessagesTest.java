@@ -19,6 +19,15 @@ class ArgumentMessagesTest {
     }
 
     @Test
+    void benchInferTakesAZooModelByNameOrAFileButNotBoth() {
+        Run r = lanes("bench", "infer", "--model", "lenet5", "--batch", "4", "--rounds", "1", "--threads", "1", "--json");
+        assertTrue(r.status() == 0 && r.out().contains("\"file\": \"zoo:lenet5\"") && r.out().contains("\"gflops\""), r.err() + r.out());
+        says("give either MODEL_FILE or --model NAME", "bench", "infer");
+        says("give either MODEL_FILE or --model NAME", "bench", "infer", "m.lanes", "--model", "lenet5");
+        says("--model must be one of", "bench", "infer", "--model", "alexnet");
+    }
+
+    @Test
     void forgottenValuesHugeNumbersAndFilesForFolders() throws Exception {
         says("option --data needs a value but is followed by the option --epochs", "train", "--data", "--epochs", "1");
         says("--epochs must be in [1, 100000] but is 99999999999", "train", "--epochs", "99999999999");

@@ -100,7 +100,8 @@ public final class Freeze extends PrefixFreezing {
         double[] last = history.get(c);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < last.length; i++) {
-            sb.append(i > 0 ? " " : "").append(String.format(Locale.ROOT, "%.3g/%.2f", last[i], last[i] / rule.threshold(history, c, i)));
+            sb.append(i > 0 ? " " : "").append(i < current ? "frozen"
+                    : String.format(Locale.ROOT, "%.3g/%.2f", last[i], last[i] / rule.threshold(history, c, i)));
         }
         System.err.printf(Locale.ROOT, "%s: epoch %d: stage scores (score/threshold): %s%n", NAME, epoch, sb);
         return rule.frozenPrefix(history, current);

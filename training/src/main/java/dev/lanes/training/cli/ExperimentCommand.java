@@ -9,11 +9,15 @@ import dev.lanes.training.experiment.ExperimentOptions;
 import dev.lanes.training.experiment.ExperimentReport;
 import dev.lanes.training.experiment.ExperimentRunner;
 import dev.lanes.training.experiment.Experiments;
+import dev.lanes.training.methods.MethodSpec;
+import dev.lanes.training.methods.Methods;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /** {@code lanes experiment NAME}: a baseline arm and a method arm over several seeds, one table, results.json and a chart. */
@@ -38,12 +42,14 @@ final class ExperimentCommand {
               --lr X               peak learning rate (default %s)
               --threads T          compute threads (default: available processors)
               --out DIR            output folder (default runs/experiment-NAME)
+              --method NAME[:k=v,...]  replaces the method arm's methods (repeatable, in order), e.g. to try other
+                                   options of the experiment's method against the same baseline
               --json               the last line printed is one JSON object (progress goes to stderr)
               --sweep              rescale: the trade-off curve, switch epoch 0..E (E+1 runs per seed);
                                    writes sweep.json and sweep.svg
             %s""";
 
-    private static final Set<String> VALUES = Set.of("model", "data", "epochs", "seeds", "limit", "batch", "lr", "threads", "out", "test-limit");
+    private static final Set<String> VALUES = Set.of("model", "data", "epochs", "seeds", "limit", "batch", "lr", "threads", "out", "test-limit", "method");
 
     private ExperimentCommand() {}
 
@@ -88,6 +94,19 @@ final class ExperimentCommand {
             boolean mine = experiment instanceof CustomExperiment c && (c.valueOptions().containsKey(k) || c.flagOptions().containsKey(k))
                     || k.equals("sweep") && name.equals("rescale");
             if (!mine) throw a.error("option --" + k + " does not apply to experiment '" + name + "'");
+        }
+        if (!a.all("method").isEmpty()) {
+            List<MethodSpec> specs = new ArrayList<>();
+            for (String m : a.all("method")) {
+                try {
+                    MethodSpec ms = MethodSpec.parse(m);
+                    Methods.create(ms); // refuse an unknown method or option before any run
+                    specs.add(ms);
+                } catch (IllegalArgumentException e) {
+                    throw a.error("--method: " + e.getMessage());
+                }
+            }
+            experiment = Experiments.withMethods(experiment, specs);
         }
         // the data folder is known before the defaults, so an experiment may choose them by dataset
         String data = Path.of(a.string("data", DataSource.defaultDir().toString())).toAbsolutePath().normalize().toString();

@@ -25,6 +25,21 @@ public final class Experiments {
 
     public static List<Experiment> all() { return List.copyOf(REGISTRY.values()); }
 
+    /** {@code e} with its method arm running {@code methods} instead; everything else (arms, claims, defaults) is e's. */
+    public static Experiment withMethods(Experiment e, List<dev.lanes.training.methods.MethodSpec> methods) {
+        List<dev.lanes.training.methods.MethodSpec> ms = List.copyOf(methods);
+        return new Experiment() {
+            @Override public String name() { return e.name(); }
+            @Override public String description() { return e.description(); }
+            @Override public List<dev.lanes.training.methods.MethodSpec> methods(ExperimentOptions o) { return ms; }
+            @Override public List<Claim> claims(ExperimentOptions o, ArmResult b, ArmResult m) { return e.claims(o, b, m); }
+            @Override public List<Claim> claims(ExperimentOptions o, ArmResult b, ArmResult m, List<ArmResult> others) { return e.claims(o, b, m, others); }
+            @Override public Map<String, List<dev.lanes.training.methods.MethodSpec>> otherArms(ExperimentOptions o) { return e.otherArms(o); }
+            @Override public Map<String, Object> armFields(ArmResult b, ArmResult arm) { return e.armFields(b, arm); }
+            @Override public ExperimentOptions defaults(ExperimentOptions c) { return e.defaults(c); }
+        };
+    }
+
     public static Experiment get(String name) {
         Experiment e = REGISTRY.get(name);
         if (e == null) throw new IllegalArgumentException("unknown experiment '" + name + "'; known: " + String.join(", ", names()));

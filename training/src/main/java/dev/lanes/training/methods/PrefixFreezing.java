@@ -107,6 +107,7 @@ abstract class PrefixFreezing implements TrainingMethod {
     @Override
     public Changes onEpochEnd(TrainingState state, EpochMetrics metrics) {
         int before = step.frozenStages(), units = step.frozenUnits();
+        long cacheBytes = step.cacheBytes(); // what this epoch held: a longer prefix starts a new cache
         int after = decide(state, metrics.epoch(), before);
         if (after > before) step.freeze(after, state.optimizer());
         int[] image = state.trainLoader().imageShape();
@@ -114,7 +115,7 @@ abstract class PrefixFreezing implements TrainingMethod {
         // the forward work of the same model with nothing frozen: what the paper's reduction is measured against
         long fullForward = full.forward() * metrics.trainSamples();
         EpochLog e = new EpochLog(metrics.epoch(), before, units, after, metrics.forwardFlops(), metrics.trainFlops(), fullForward,
-                step.cacheBytes(), metrics.trainSeconds());
+                cacheBytes, metrics.trainSeconds());
         log.add(e);
         forwardSum += e.forwardFlops();
         fullForwardSum += fullForward;

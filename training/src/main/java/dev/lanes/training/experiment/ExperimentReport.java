@@ -47,6 +47,8 @@ public record ExperimentReport(String experiment, ExperimentOptions options, Arm
         sb.append(String.format(Locale.ROOT, row, "", "baseline", "method"));
         sb.append(String.format(Locale.ROOT, row, "test accuracy (%)", pct(baseline.testAccuracy()), pct(method.testAccuracy())));
         sb.append(String.format(Locale.ROOT, row, "train seconds", num(baseline.trainSeconds(), "%.1f"), num(method.trainSeconds(), "%.1f")));
+        if (!Double.isNaN(baseline.trainCpuSeconds().mean()))
+            sb.append(String.format(Locale.ROOT, row, "train CPU seconds (steps)", num(baseline.trainCpuSeconds(), "%.1f"), num(method.trainCpuSeconds(), "%.1f")));
         Stats to = method.secondsTo(target());
         sb.append(String.format(Locale.ROOT, row, "seconds to baseline accuracy", "",
                 num(to, "%.1f") + String.format(Locale.ROOT, " (%d/%d)", method.reached(target()), method.runs().size())));

@@ -94,9 +94,19 @@ public final class ExperimentRunner {
             for (MethodSpec m : methods) builder.method(Methods.create(m));
             double[] wall = new double[o.epochs()];
             long[] start = new long[1];
+            // CPU seconds from each epoch's start (the previous epoch's end) to its last training step: evaluation
+            // and the methods' end-of-epoch work (e.g. a switch) fall outside; run-start work falls inside
+            double[] cpu = {0, 0}; // {sum, mark}
+            int lastBatch = tl.batchesPerEpoch() - 1;
             builder.listener(new TrainingListener() {
                 @Override
+                public void onBatchEnd(int epoch, int batch, int samplesDone, double runningLoss, long epochElapsedNanos) {
+                    if (batch == lastBatch) cpu[0] += ProcessCpu.seconds() - cpu[1];
+                }
+
+                @Override
                 public void onEpochEnd(EpochMetrics m, TrainingView run) {
+                    cpu[1] = ProcessCpu.seconds();
                     wall[m.epoch() - 1] = (System.nanoTime() - start[0]) / 1e9; // after the methods acted on this epoch
                     log.println(String.format(Locale.ROOT, "%s seed %d epoch %d/%d: test accuracy %.2f%%, %.1f s, %.3g train FLOPs",
                             arm, seed, m.epoch(), o.epochs(), 100 * m.valAccuracy(), m.trainSeconds(), (double) m.trainFlops()));
@@ -104,6 +114,7 @@ public final class ExperimentRunner {
             });
             Trainer trainer = builder.build();
             start[0] = System.nanoTime();
+            cpu[1] = ProcessCpu.seconds();
             TrainingResult r = trainer.fit();
             double fitSeconds = (System.nanoTime() - start[0]) / 1e9;
             Module model = trainer.model();
@@ -128,7 +139,7 @@ public final class ExperimentRunner {
                 training += m.trainFlops();
             }
             return new RunResult(seed, finalAccuracy, fitSeconds - eval, forward, training, paramBytes(model), trainer.optimizer().learningRate(),
-                    seconds, acc);
+                    seconds, acc, cpu[0]);
         }
     }
 

@@ -5,10 +5,17 @@ import dev.lanes.training.Json;
 /**
  * One arm's run for one seed: the final test accuracy, training seconds (evaluation excluded), FLOPs by the
  * cost model, parameter bytes of the saved model, the learning rate of the last step, and the test
- * accuracy after every epoch against the cumulative training seconds at that point.
+ * accuracy after every epoch against the cumulative training seconds at that point, and the process CPU
+ * seconds of the training steps ({@link ProcessCpu}; NaN when not measured).
  */
 public record RunResult(long seed, double testAccuracy, double trainSeconds, long forwardFlops, long trainFlops, long paramBytes,
-                        double lastLearningRate, double[] seconds, double[] accuracy) {
+                        double lastLearningRate, double[] seconds, double[] accuracy, double trainCpuSeconds) {
+    /** Without a CPU-time measurement. */
+    public RunResult(long seed, double testAccuracy, double trainSeconds, long forwardFlops, long trainFlops, long paramBytes,
+                     double lastLearningRate, double[] seconds, double[] accuracy) {
+        this(seed, testAccuracy, trainSeconds, forwardFlops, trainFlops, paramBytes, lastLearningRate, seconds, accuracy, Double.NaN);
+    }
+
     /** Training seconds when the run first reached {@code target} test accuracy, NaN if it never did. */
     public double secondsTo(double target) {
         for (int i = 0; i < accuracy.length; i++) if (accuracy[i] >= target) return seconds[i];
@@ -18,6 +25,7 @@ public record RunResult(long seed, double testAccuracy, double trainSeconds, lon
     public Json toJson() {
         return Json.object().put("seed", seed).put("test_accuracy", testAccuracy).put("train_seconds", trainSeconds)
                 .put("forward_flops", forwardFlops).put("train_flops", trainFlops).put("param_bytes", paramBytes)
-                .put("last_lr", lastLearningRate).put("epoch_seconds", seconds).put("epoch_test_accuracy", accuracy);
+                .put("last_lr", lastLearningRate).put("epoch_seconds", seconds).put("epoch_test_accuracy", accuracy)
+                .put("train_cpu_seconds", trainCpuSeconds);
     }
 }

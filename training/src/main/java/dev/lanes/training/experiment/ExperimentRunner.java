@@ -50,6 +50,14 @@ public final class ExperimentRunner {
         List<RunResult> base = new ArrayList<>(), method = new ArrayList<>();
         Files.createDirectories(out);
         warmUp(o, train, test, norm, augment, out);
+        if (!methods.isEmpty()) {
+            try {
+                warmUp(o, train, test, norm, augment, out, methods);
+            } catch (IllegalArgumentException e) {
+                // a method that cannot run a one-epoch run (e.g. a fixed switch after epoch 3) is warmed by the baseline only
+                log.println("warm-up with the methods skipped: " + e.getMessage());
+            }
+        }
         for (int i = 0; i < o.seeds(); i++) {
             long seed = o.seed(i);
             // alternate which arm goes first, so neither always runs right after the other's allocations
@@ -68,11 +76,17 @@ public final class ExperimentRunner {
      * 2000 warm-up images the first epochs of 10000 still took 1.8 s against 0.7 s).
      */
     static void warmUp(ExperimentOptions o, Dataset train, Dataset test, float[][] norm, boolean augment, Path out) throws IOException {
+        warmUp(o, train, test, norm, augment, out, List.of());
+    }
+
+    /** The same with the method arm's methods, so that the code paths only they use are compiled too. */
+    static void warmUp(ExperimentOptions o, Dataset train, Dataset test, float[][] norm, boolean augment, Path out,
+                       List<MethodSpec> methods) throws IOException {
         ExperimentOptions w = new ExperimentOptions(o.model(), o.data(), 1, 1, Math.min(o.limit(), 8000), o.batch(), o.lr(), o.threads());
         Dataset small = train.size() > w.limit() ? train.subset(0, w.limit()) : train;
         Path dir = Files.createTempDirectory(out, "warm-up");
         try {
-            runOne("warm-up", List.of(), w, 0, small, test.size() > 500 ? test.subset(0, 500) : test, norm, augment, dir,
+            runOne("warm-up", methods, w, 0, small, test.size() > 500 ? test.subset(0, 500) : test, norm, augment, dir,
                     new PrintStream(java.io.OutputStream.nullOutputStream()));
         } finally {
             try (var files = Files.walk(dir)) {

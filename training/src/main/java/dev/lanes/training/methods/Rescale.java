@@ -195,7 +195,8 @@ public final class Rescale implements TrainingMethod {
         } else {
             List<Double> losses = new ArrayList<>();
             for (EpochMetrics m : state.history()) losses.add(m.valLoss());
-            due = rule.shouldSwitch(losses, ratio, state.epochs());
+            // the run ends at full resolution even when the rule's minimum outlasts it
+            due = rule.shouldSwitch(losses, ratio, state.epochs()) || done >= state.epochs();
         }
         if (!due) return Changes.NONE;
         return switchToFull(state, done);

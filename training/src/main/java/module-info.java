@@ -10,6 +10,7 @@
 @SuppressWarnings("module") // the qualified export names a module built after this one
 module dev.lanes.training {
     requires transitive dev.lanes.nn;
+    requires jdk.management; // process CPU time for the experiments
 
     exports dev.lanes.training;
     exports dev.lanes.training.data;

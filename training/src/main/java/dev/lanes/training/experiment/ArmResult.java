@@ -22,6 +22,9 @@ public record ArmResult(String name, List<String> methods, List<RunResult> runs)
 
     public Stats trainSeconds() { return stats(RunResult::trainSeconds); }
 
+    /** Process CPU seconds of the training steps (NaN mean when a run did not measure them). */
+    public Stats trainCpuSeconds() { return stats(RunResult::trainCpuSeconds); }
+
     public Stats forwardFlops() { return stats(r -> r.forwardFlops()); }
 
     public Stats trainFlops() { return stats(r -> r.trainFlops()); }

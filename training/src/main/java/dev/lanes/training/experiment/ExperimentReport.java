@@ -87,6 +87,7 @@ public record ExperimentReport(String experiment, ExperimentOptions options, Arm
         sb.append(head.toString().stripTrailing()).append('\n');
         row(sb, "test accuracy (%)", arms, a -> pct(a.testAccuracy()));
         row(sb, "train seconds", arms, a -> num(a.trainSeconds(), "%.1f"));
+        if (!Double.isNaN(baseline.trainCpuSeconds().mean())) row(sb, "train CPU seconds (steps)", arms, a -> num(a.trainCpuSeconds(), "%.1f"));
         row(sb, "seconds to baseline accuracy", arms, a -> a == baseline ? "" : num(a.secondsTo(target()), "%.1f")
                 + String.format(Locale.ROOT, " (%d/%d)", a.reached(target()), a.runs().size()));
         row(sb, "forward FLOPs", arms, a -> num(a.forwardFlops(), "%.3g"));

@@ -58,6 +58,14 @@ public final class ExperimentRunner {
         for (int a = 0; a < armNames.size(); a++) runs.add(new ArrayList<>());
         Files.createDirectories(out);
         warmUp(o, train, test, norm, augment, out);
+        if (!methods.isEmpty()) {
+            try {
+                warmUp(o, train, test, norm, augment, out, methods);
+            } catch (IllegalArgumentException e) {
+                // a method that cannot run a one-epoch run (e.g. a fixed switch after epoch 3) is warmed by the baseline only
+                log.println("warm-up with the methods skipped: " + e.getMessage());
+            }
+        }
         for (int i = 0; i < o.seeds(); i++) {
             long seed = o.seed(i);
             // rotate which arm goes first, so slow drift of a shared machine and allocations hit every arm alike
@@ -85,11 +93,17 @@ public final class ExperimentRunner {
      * 2000 warm-up images the first epochs of 10000 still took 1.8 s against 0.7 s).
      */
     static void warmUp(ExperimentOptions o, Dataset train, Dataset test, float[][] norm, boolean augment, Path out) throws IOException {
+        warmUp(o, train, test, norm, augment, out, List.of());
+    }
+
+    /** The same with the method arm's methods, so that the code paths only they use are compiled too. */
+    static void warmUp(ExperimentOptions o, Dataset train, Dataset test, float[][] norm, boolean augment, Path out,
+                       List<MethodSpec> methods) throws IOException {
         ExperimentOptions w = new ExperimentOptions(o.model(), o.data(), 1, 1, Math.min(o.limit(), 8000), o.batch(), o.lr(), o.threads());
         Dataset small = train.size() > w.limit() ? train.subset(0, w.limit()) : train;
         Path dir = Files.createTempDirectory(out, "warm-up");
         try {
-            runOne("warm-up", List.of(), w, 0, small, test.size() > 500 ? test.subset(0, 500) : test, norm, augment, dir,
+            runOne("warm-up", methods, w, 0, small, test.size() > 500 ? test.subset(0, 500) : test, norm, augment, dir,
                     new PrintStream(java.io.OutputStream.nullOutputStream()));
         } finally {
             try (var files = Files.walk(dir)) {
@@ -111,9 +125,19 @@ public final class ExperimentRunner {
             for (MethodSpec m : methods) builder.method(Methods.create(m));
             double[] wall = new double[o.epochs()];
             long[] start = new long[1];
+            // CPU seconds from each epoch's start (the previous epoch's end) to its last training step: evaluation
+            // and the methods' end-of-epoch work (e.g. a switch) fall outside; run-start work falls inside
+            double[] cpu = {0, 0}; // {sum, mark}
+            int lastBatch = tl.batchesPerEpoch() - 1;
             builder.listener(new TrainingListener() {
                 @Override
+                public void onBatchEnd(int epoch, int batch, int samplesDone, double runningLoss, long epochElapsedNanos) {
+                    if (batch == lastBatch) cpu[0] += ProcessCpu.seconds() - cpu[1];
+                }
+
+                @Override
                 public void onEpochEnd(EpochMetrics m, TrainingView run) {
+                    cpu[1] = ProcessCpu.seconds();
                     wall[m.epoch() - 1] = (System.nanoTime() - start[0]) / 1e9; // after the methods acted on this epoch
                     log.println(String.format(Locale.ROOT, "%s seed %d epoch %d/%d: test accuracy %.2f%%, %.1f s, %.3g train FLOPs",
                             arm, seed, m.epoch(), o.epochs(), 100 * m.valAccuracy(), m.trainSeconds(), (double) m.trainFlops()));
@@ -121,6 +145,7 @@ public final class ExperimentRunner {
             });
             Trainer trainer = builder.build();
             start[0] = System.nanoTime();
+            cpu[1] = ProcessCpu.seconds();
             TrainingResult r = trainer.fit();
             double fitSeconds = (System.nanoTime() - start[0]) / 1e9;
             List<Object> summaries = new ArrayList<>();
@@ -147,7 +172,7 @@ public final class ExperimentRunner {
                 training += m.trainFlops();
             }
             return new RunResult(seed, finalAccuracy, fitSeconds - eval, forward, training, paramBytes(model), trainer.optimizer().learningRate(),
-                    seconds, acc, summaries);
+                    seconds, acc, cpu[0], summaries);
         }
     }
 

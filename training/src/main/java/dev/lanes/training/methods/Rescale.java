@@ -8,6 +8,7 @@ import dev.lanes.nn.arch.SpecJson;
 import dev.lanes.nn.optim.LrSchedule;
 import dev.lanes.nn.surgery.Surgery;
 import dev.lanes.training.Changes;
+import dev.lanes.training.Cost;
 import dev.lanes.training.EpochMetrics;
 import dev.lanes.training.TrainingMethod;
 import dev.lanes.training.TrainingState;
@@ -40,10 +41,10 @@ import java.util.Set;
  * <p>{@code switch=E}: after E low-resolution epochs (0: the method does nothing). {@code switch=auto}
  * (default): {@link SwitchRule} with margin M, at least A and at most floor(F·epochs) low epochs, on the
  * low-resolution validation loss; its cost ratio t_low / t_full is {@code ratio} or, by default, measured once
- * at run start by {@link StepTimer} on throwaway copies of both models. Defaults: S = 2, bilinear, 20 BN
- * batches, optimizer reset (see the README's measurement), the rule's defaults. {@code rewarm=F} (default 0:
- * off) replaces the run's schedule after the switch by a fresh cosine from F times its first rate to 0 at
- * the last step ({@link RewarmedSchedule}).
+ * at run start by {@link StepTimer} on throwaway copies of both models. {@code rewarm=F} replaces the run's
+ * schedule after the switch by a fresh cosine from F times its first rate to 0 at the last step
+ * ({@link RewarmedSchedule}); 0 keeps the run's schedule. Defaults: S = 2, bicubic, 20 BN batches, optimizer
+ * reset, rewarm 1, the rule's defaults (README: what each choice measured).
  *
  * <p>State in checkpoints: the phase, the epoch of the switch, the measured ratio and (while low) the
  * full-resolution architecture, so a resumed run in either phase continues exactly.
@@ -90,7 +91,7 @@ public final class Rescale implements TrainingMethod {
         Map<String, String> o = spec.options();
         String sw = o.getOrDefault("switch", "auto");
         Integer fixed = sw.equalsIgnoreCase("auto") ? null : spec.intOption("switch", null, 0, 1_000_000);
-        ImageResize.Method interp = switch (o.getOrDefault("interp", "bilinear").toLowerCase(Locale.ROOT)) {
+        ImageResize.Method interp = switch (o.getOrDefault("interp", "bicubic").toLowerCase(Locale.ROOT)) {
             case "bilinear" -> ImageResize.Method.BILINEAR;
             case "bicubic" -> ImageResize.Method.BICUBIC;
             default -> throw new IllegalArgumentException("method " + NAME + ": interp must be bilinear or bicubic but is '" + o.get("interp") + "'");
@@ -106,7 +107,7 @@ public final class Rescale implements TrainingMethod {
                 number(spec, "max", d.maxFraction()));
         Double ratio = o.containsKey("ratio") ? number(spec, "ratio", 0) : null;
         return new Rescale(spec.intOption("scale", 2, 2, 64), fixed, interp, spec.intOption("bn", 20, 0, 1_000_000), mode, rule, ratio,
-                number(spec, "rewarm", 0));
+                number(spec, "rewarm", 1));
     }
 
     private static double number(MethodSpec spec, String key, double def) {
@@ -170,11 +171,18 @@ public final class Rescale implements TrainingMethod {
         return c;
     }
 
-    /** t_low / t_full per training step, on throwaway copies of the full model and a fresh low twin. */
+    /**
+     * t_low / t_full per training step, on throwaway copies of the full model and a fresh low twin, clamped to
+     * [training FLOPs ratio, 1]: a low-resolution step does less of every operation, so a measurement outside
+     * that range is load from other processes (one such run measured 1.17 on the shared 2-core machine).
+     */
     private double measureRatio(Module full) {
-        double tFull = StepTimer.secondsPerStep(Surgery.copy(full), fullTrain, 3, 5);
-        double tLow = StepTimer.secondsPerStep(Arch.build(plan.spec(), 0), lowTrain, 3, 5);
-        return tLow / tFull;
+        Module lowCopy = Arch.build(plan.spec(), 0);
+        double measured = StepTimer.ratio(lowCopy, lowTrain, Surgery.copy(full), fullTrain, 3, 7);
+        double flops = (double) Cost.perImage(lowCopy, lowTrain.imageShape(), 0).training() / Cost.perImage(full, fullTrain.imageShape(), 0).training();
+        double r = Math.min(1, Math.max(flops, measured));
+        if (r != measured) System.err.printf(Locale.ROOT, "rescale: measured step-time ratio %.3f clamped to %.3f (FLOPs ratio %.3f)%n", measured, r, flops);
+        return r;
     }
 
     @Override
@@ -187,7 +195,8 @@ public final class Rescale implements TrainingMethod {
         } else {
             List<Double> losses = new ArrayList<>();
             for (EpochMetrics m : state.history()) losses.add(m.valLoss());
-            due = rule.shouldSwitch(losses, ratio, state.epochs());
+            // the run ends at full resolution even when the rule's minimum outlasts it
+            due = rule.shouldSwitch(losses, ratio, state.epochs()) || done >= state.epochs();
         }
         if (!due) return Changes.NONE;
         return switchToFull(state, done);

@@ -14,7 +14,7 @@ import java.util.List;
  * <pre>  ΔL_e &lt; margin · ΔL_ref · t_low / t_full</pre>
  * or the loss stopped falling (a plateau or a rise switches at once); never before {@code minEpochs} low
  * epochs and at the latest after {@code floor(maxFraction · epochs)} of them. The cost ratio t_low / t_full
- * comes from the caller (the rescale method measures it, see {@link StepTimer}).
+ * comes from the caller (the rescale method measures it with {@link StepTimer}).
  *
  * <p>Defaults ({@link #DEFAULT}): margin 1, at least 2 epochs (the first gain that can be judged), at most
  * 40% of the epochs: the full-resolution phase needs time to recover what low resolution cannot learn (on

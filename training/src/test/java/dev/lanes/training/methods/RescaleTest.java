@@ -100,6 +100,15 @@ class RescaleTest {
     }
 
     @Test
+    void anAutomaticRunEndsAtFullResolutionEvenWhenTheRuleWouldWaitLonger() {
+        Sequential full = Zoo.create("lenet5", 1, 10, 3);
+        Trainer t = trainer(full, "rescale:switch=auto,ratio=0.2,min=3", 2, 64, List.of());
+        t.fit();
+        assertEquals(2, ((Rescale) t.methods().get(0)).switchedAfter());
+        assertEquals(full.spec(), t.model().spec());
+    }
+
+    @Test
     void switchZeroIsTheBaselineBitForBit() {
         Sequential a = Zoo.create("lenet5", 1, 10, 3), b = Zoo.create("lenet5", 1, 10, 3);
         Trainer ta = trainer(a, "rescale:switch=0", 2, 64, List.of());

@@ -88,6 +88,36 @@ class RunFolderCliTest {
         assertEquals(0, lanes(train(out, data)).status(), "free again once released");
     }
 
+    /** An MNIST-style folder of raw IDX files: {@code train} images of trainSide², {@code test} of testSide². */
+    private static Path idxFolder(Path dir, int train, int trainSide, int test, int testSide) throws Exception {
+        Files.createDirectories(dir);
+        for (String split : List.of("train", "t10k")) {
+            int n = split.equals("train") ? train : test, side = split.equals("train") ? trainSide : testSide;
+            java.nio.ByteBuffer im = java.nio.ByteBuffer.allocate(16 + n * side * side);
+            im.putInt(0x803).putInt(n).putInt(side).putInt(side);
+            for (int i = 0; i < n * side * side; i++) im.put((byte) (i * 7));
+            java.nio.ByteBuffer lb = java.nio.ByteBuffer.allocate(8 + n);
+            lb.putInt(0x801).putInt(n);
+            for (int i = 0; i < n; i++) lb.put((byte) (i % 10));
+            Files.write(dir.resolve(split + "-images-idx3-ubyte"), im.array());
+            Files.write(dir.resolve(split + "-labels-idx1-ubyte"), lb.array());
+        }
+        return dir;
+    }
+
+    @Test
+    void splitsOfDifferentShapesOrAnEmptyTestSplitAreRefusedBeforeTraining() throws Exception {
+        Path mixed = idxFolder(tmp.resolve("mixed"), 40, 28, 20, 32);
+        Run r = lanes(train(tmp.resolve("o1"), mixed.toString()));
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("training images are [1, 28, 28] but test images are [1, 32, 32]") && r.err().contains(mixed.toString()), r.err());
+        Path empty = idxFolder(tmp.resolve("empty"), 40, 28, 0, 28);
+        Run e = lanes(train(tmp.resolve("o2"), empty.toString()));
+        assertEquals(1, e.status());
+        assertTrue(e.err().contains("the test split holds no images"), e.err());
+        assertFalse(Files.exists(tmp.resolve("o2/metrics.csv")), "nothing trained");
+    }
+
     @Test
     void adamAtAnAbsurdRateStopsAsDivergedInsteadOfWritingAModel() {
         Path out = tmp.resolve("run");

@@ -60,19 +60,10 @@ public final class Constrained implements TrainingMethod {
             default -> throw new IllegalArgumentException("method " + NAME + ": granularity must be tensor or channel but is '" + o.get("granularity") + "'");
         };
         Integer budget = o.containsKey("budget") ? spec.intOption("budget", null, 1, Integer.MAX_VALUE) : null;
-        return new Constrained(mode, g, (float) number(spec, "threshold", TernaryQuantizer.TWN_THRESHOLD), budget,
-                number(spec, "grow", 1.5), number(spec, "shrink", 0.5));
+        return new Constrained(mode, g, (float) spec.doubleOption("threshold", TernaryQuantizer.TWN_THRESHOLD), budget,
+                spec.doubleOption("grow", 1.5), spec.doubleOption("shrink", 0.5));
     }
 
-    private static double number(MethodSpec spec, String key, double def) {
-        String v = spec.options().get(key);
-        if (v == null) return def;
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("method " + NAME + ": " + key + " must be a number but is '" + v + "'");
-        }
-    }
 
     @Override
     public String name() { return NAME; }

@@ -33,6 +33,17 @@ public record MethodSpec(String name, Map<String, String> options) {
     }
 
     /** An integer option in [min, max]; {@code def} when absent, or an error when {@code def} is null. */
+    /** The option as a number, or {@code def} when absent; a value that is not a number is refused, naming it. */
+    public double doubleOption(String key, double def) {
+        String v = options.get(key);
+        if (v == null) return def;
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("method " + name + ": " + key + " must be a number but is '" + v + "'");
+        }
+    }
+
     public int intOption(String key, Integer def, int min, int max) {
         String v = options.get(key);
         if (v == null) {

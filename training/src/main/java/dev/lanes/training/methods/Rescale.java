@@ -103,22 +103,13 @@ public final class Rescale implements TrainingMethod {
             default -> throw new IllegalArgumentException("method " + NAME + ": optimizer must be reset, keep or transport but is '" + o.get("optimizer") + "'");
         };
         SwitchRule d = SwitchRule.DEFAULT;
-        SwitchRule rule = new SwitchRule(number(spec, "margin", d.margin()), spec.intOption("min", d.minEpochs(), 1, 1_000_000),
-                number(spec, "max", d.maxFraction()));
-        Double ratio = o.containsKey("ratio") ? number(spec, "ratio", 0) : null;
+        SwitchRule rule = new SwitchRule(spec.doubleOption("margin", d.margin()), spec.intOption("min", d.minEpochs(), 1, 1_000_000),
+                spec.doubleOption("max", d.maxFraction()));
+        Double ratio = o.containsKey("ratio") ? spec.doubleOption("ratio", 0) : null;
         return new Rescale(spec.intOption("scale", 2, 2, 64), fixed, interp, spec.intOption("bn", 20, 0, 1_000_000), mode, rule, ratio,
-                number(spec, "rewarm", 1));
+                spec.doubleOption("rewarm", 1));
     }
 
-    private static double number(MethodSpec spec, String key, double def) {
-        String v = spec.options().get(key);
-        if (v == null) return def;
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("method " + NAME + ": " + key + " must be a number but is '" + v + "'");
-        }
-    }
 
     @Override
     public String name() { return NAME; }

@@ -6,7 +6,7 @@ import dev.lanes.nn.arch.AdaptiveAvgPoolSpec;
 
 /**
  * Average pooling to a fixed output size whatever the input resolution, with PyTorch's bins: output row i
- * averages input rows [floor(i·H/OH), ceil((i+1)·H/OH)), columns likewise. Bins may overlap, and when H < OH
+ * averages input rows [floor(i·H/OH), ceil((i+1)·H/OH)), columns likewise. Bins may overlap, and when H &lt; OH
  * rows repeat. When H is a multiple of OH the bins are the non-overlapping windows of an H/OH average pool;
  * when H == OH the layer is the identity (each bin one value, divided by 1).
  *

@@ -22,7 +22,7 @@ public final class Mlp {
         return name.toLowerCase(Locale.ROOT).trim().matches("mlp(-\\d+)+");
     }
 
-    /** The hidden widths named by {@code mlp-H1[-H2...]}; each must be in [1, 1 << 20]. */
+    /** The hidden widths named by {@code mlp-H1[-H2...]}; each must be in [1, 2{@literal ^}20]. */
     public static int[] hiddenWidths(String name) {
         String n = name.toLowerCase(Locale.ROOT).trim();
         if (!matches(n)) throw new IllegalArgumentException("an MLP is named mlp-H1[-H2...] (e.g. mlp-16, mlp-256-128) but got '" + name + "'");

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Layer-score freezing (Learn&Drop, Cruciata et al. 2026) against the baseline and against a FreezeOut-style
+ * Layer-score freezing (Learn&amp;Drop, Cruciata et al. 2026) against the baseline and against a FreezeOut-style
  * fixed schedule ({@code freezeout} arm, the same stages and caching): {@code freeze} decides from the stages'
  * scores when to freeze which prefix, {@code freezeout} freezes stage i after the fraction t0 + (1 − t0)·i/L of
  * training. Meant for Fashion-MNIST ({@code --data ../shared/datasets/fashion-mnist}) with {@code vgg11-w0.125}

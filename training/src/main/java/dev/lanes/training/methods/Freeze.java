@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * {@code freeze[:every=N,warmup=E,tau=T,threshold=relative|absolute|decay,patience=P,keep=K,cache=half|full|off,budget=MB,spill=DIR]}:
- * layer-score freezing after Cruciata et al. (2026, "Learn&Drop"). The model is cut into stages ({@link
+ * layer-score freezing after Cruciata et al. (2026, "Learn&amp;Drop"). The model is cut into stages ({@link
  * dev.lanes.training.freeze.Stages}: each conv or linear layer with the BN/ReLU/pooling after it, each residual block,
  * the classifier last). At every check a stage scores the relative change of all its parameters since the previous
  * check, ‖W(t) − W(t−1)‖₂ / ‖W(t−1)‖₂ ({@link StageScorer}); at each epoch's end {@link FreezeRule} freezes the

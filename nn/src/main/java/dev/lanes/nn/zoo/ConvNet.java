@@ -30,19 +30,7 @@ public final class ConvNet {
     public static int[] widths(String name) {
         String n = name.toLowerCase(Locale.ROOT).trim();
         if (!matches(n)) throw new IllegalArgumentException("a conv net is named cnn-W1[-W2...] (e.g. cnn-16-32-64-128) but got '" + name + "'");
-        String[] parts = n.substring(PREFIX.length()).split("-");
-        int[] widths = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            long w;
-            try {
-                w = Long.parseLong(parts[i]);
-            } catch (NumberFormatException e) {
-                w = -1;
-            }
-            if (w < 1 || w > 65536) throw new IllegalArgumentException("conv net '" + name + "': width '" + parts[i] + "' must be in [1, 65536]");
-            widths[i] = (int) w;
-        }
-        return widths;
+        return WidthList.parse(n, PREFIX, "conv net '" + name + "'", 65536);
     }
 
     /** The net {@code name} for {@code inChannels}×{@code height}×{@code width} images and {@code numClasses} outputs. */

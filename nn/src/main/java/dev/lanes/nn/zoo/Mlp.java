@@ -26,19 +26,7 @@ public final class Mlp {
     public static int[] hiddenWidths(String name) {
         String n = name.toLowerCase(Locale.ROOT).trim();
         if (!matches(n)) throw new IllegalArgumentException("an MLP is named mlp-H1[-H2...] (e.g. mlp-16, mlp-256-128) but got '" + name + "'");
-        String[] parts = n.substring(PREFIX.length()).split("-");
-        int[] widths = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            long w;
-            try {
-                w = Long.parseLong(parts[i]);
-            } catch (NumberFormatException e) {
-                w = -1;
-            }
-            if (w < 1 || w > 1 << 20) throw new IllegalArgumentException("MLP '" + name + "': width '" + parts[i] + "' must be in [1, 1048576]");
-            widths[i] = (int) w;
-        }
-        return widths;
+        return WidthList.parse(n, PREFIX, "MLP '" + name + "'", 1 << 20);
     }
 
     /** The MLP {@code name} for inputs of {@code inFeatures} values (C·H·W of an image) and {@code numClasses} outputs. */

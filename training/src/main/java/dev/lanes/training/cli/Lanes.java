@@ -72,7 +72,6 @@ public final class Lanes {
         for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
             String cm = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
             if (!m.contains(cm)) m += ": " + (c instanceof java.nio.file.NoSuchFileException ? "no such file: " : "") + cm;
-            if (c.getCause() == c) break;
         }
         return m.replace('\n', ' ');
     }

@@ -23,7 +23,9 @@ public final class Workspace {
     public static final int TERNARY_IN = 5;
     /** The ternary linear layer's transposed output. */
     public static final int TERNARY_OUT = 6;
-    private static final int SLOTS = 7;
+    /** Convolution's output or gradient of several images side by side (see the conv package's ColumnBatch). */
+    public static final int CONV_BATCH = 7;
+    private static final int SLOTS = 8;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 

@@ -45,27 +45,35 @@ final class Im2col {
 
     /** buf[0 .. C*kh*kw*(r1-r0)*OW) = the band of output rows [r0, r1), after {@link #begin}. */
     static void pack(ConvShape s, float[] x, int xi, float[] buf, int padOff, int r0, int r1, ColumnOps ops) {
+        pack(s, x, xi, buf, padOff, r0, r1, 0, (r1 - r0) * s.outWidth(), ops);
+    }
+
+    /**
+     * As {@link #pack}, but row {@code row} of the band goes to {@code buf[colOff + row*ldCol ..]}: several
+     * images' column matrices side by side in one wider matrix (see {@link ColumnBatch}).
+     */
+    static void pack(ConvShape s, float[] x, int xi, float[] buf, int padOff, int r0, int r1, int colOff, int ldCol, ColumnOps ops) {
         if (!stride1(s)) {
-            packStrided(s, x, xi, buf, r0, r1);
+            packStrided(s, x, xi, buf, r0, r1, colOff, ldCol);
             return;
         }
         boolean padded = paddedSize(s) > 0;
         float[] src = padded ? buf : x;
         int base = padded ? padOff : xi;
-        int hp = s.inHeight() + 2 * s.padH(), wp = s.inWidth() + 2 * s.padW(), ow = s.outWidth(), band = (r1 - r0) * ow;
+        int hp = s.inHeight() + 2 * s.padH(), wp = s.inWidth() + 2 * s.padW(), ow = s.outWidth();
         int row = 0;
         for (int ch = 0; ch < s.inChannels(); ch++) {
             for (int ki = 0; ki < s.kernelH(); ki++) {
                 for (int kj = 0; kj < s.kernelW(); kj++, row++) {
-                    ops.copy(src, base + (ch * hp + r0 + ki) * wp + kj, wp, buf, row * band, ow, r1 - r0, ow);
+                    ops.copy(src, base + (ch * hp + r0 + ki) * wp + kj, wp, buf, colOff + row * ldCol, ow, r1 - r0, ow);
                 }
             }
         }
     }
 
     /** Element-wise packing for any stride: each output row is a zero prefix, a strided run, a zero suffix. */
-    private static void packStrided(ConvShape s, float[] x, int xi, float[] col, int r0, int r1) {
-        int h = s.inHeight(), w = s.inWidth(), ow = s.outWidth(), band = (r1 - r0) * ow;
+    private static void packStrided(ConvShape s, float[] x, int xi, float[] col, int r0, int r1, int colOff, int ldCol) {
+        int h = s.inHeight(), w = s.inWidth(), ow = s.outWidth();
         int sh = s.strideH(), sw = s.strideW();
         int row = 0;
         for (int c = 0; c < s.inChannels(); c++) {
@@ -73,7 +81,7 @@ final class Im2col {
                 for (int kj = 0; kj < s.kernelW(); kj++, row++) {
                     int shift = kj - s.padW();
                     int lo = Math.min(ow, validFrom(shift, sw)), hi = Math.max(lo, validTo(shift, sw, w, ow));
-                    int o = row * band;
+                    int o = colOff + row * ldCol;
                     for (int r = r0; r < r1; r++, o += ow) {
                         int ih = r * sh - s.padH() + ki;
                         if (ih < 0 || ih >= h) {
@@ -99,19 +107,24 @@ final class Im2col {
 
     /** Adds the band of output rows [r0, r1) held in {@code buf[0 ..]} back onto the pixels it came from. */
     static void unpack(ConvShape s, float[] buf, int padOff, int r0, int r1, float[] dx, int xi, ColumnOps ops) {
+        unpack(s, buf, padOff, r0, r1, 0, (r1 - r0) * s.outWidth(), dx, xi, ops);
+    }
+
+    /** As {@link #unpack}, with band row {@code row} read from {@code buf[colOff + row*ldCol ..]}. */
+    static void unpack(ConvShape s, float[] buf, int padOff, int r0, int r1, int colOff, int ldCol, float[] dx, int xi, ColumnOps ops) {
         if (!stride1(s)) {
-            scatterStrided(s, buf, r0, r1, dx, xi);
+            scatterStrided(s, buf, r0, r1, colOff, ldCol, dx, xi);
             return;
         }
         boolean padded = paddedSize(s) > 0;
         float[] dst = padded ? buf : dx;
         int base = padded ? padOff : xi;
-        int hp = s.inHeight() + 2 * s.padH(), wp = s.inWidth() + 2 * s.padW(), ow = s.outWidth(), band = (r1 - r0) * ow;
+        int hp = s.inHeight() + 2 * s.padH(), wp = s.inWidth() + 2 * s.padW(), ow = s.outWidth();
         int row = 0;
         for (int ch = 0; ch < s.inChannels(); ch++) {
             for (int ki = 0; ki < s.kernelH(); ki++) {
                 for (int kj = 0; kj < s.kernelW(); kj++, row++) {
-                    ops.add(buf, row * band, ow, dst, base + (ch * hp + r0 + ki) * wp + kj, wp, r1 - r0, ow);
+                    ops.add(buf, colOff + row * ldCol, ow, dst, base + (ch * hp + r0 + ki) * wp + kj, wp, r1 - r0, ow);
                 }
             }
         }
@@ -127,8 +140,8 @@ final class Im2col {
     }
 
     /** dx[xi ..] += col2im of one band, for any stride, element by element. */
-    private static void scatterStrided(ConvShape s, float[] col, int r0, int r1, float[] dx, int xi) {
-        int h = s.inHeight(), w = s.inWidth(), ow = s.outWidth(), band = (r1 - r0) * ow;
+    private static void scatterStrided(ConvShape s, float[] col, int r0, int r1, int colOff, int ldCol, float[] dx, int xi) {
+        int h = s.inHeight(), w = s.inWidth(), ow = s.outWidth();
         int sh = s.strideH(), sw = s.strideW();
         int row = 0;
         for (int c = 0; c < s.inChannels(); c++) {
@@ -136,7 +149,7 @@ final class Im2col {
                 for (int kj = 0; kj < s.kernelW(); kj++, row++) {
                     int shift = kj - s.padW();
                     int lo = Math.min(ow, validFrom(shift, sw)), hi = Math.max(lo, validTo(shift, sw, w, ow));
-                    int o = row * band;
+                    int o = colOff + row * ldCol;
                     for (int r = r0; r < r1; r++, o += ow) {
                         int ih = r * sh - s.padH() + ki;
                         if (ih < 0 || ih >= h) continue;

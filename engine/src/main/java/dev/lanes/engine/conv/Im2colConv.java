@@ -32,6 +32,7 @@ public final class Im2colConv implements ConvKernels {
     private final Gemm gemm;
     private final ColumnOps ops;
     private final int bandFloats;
+    private final ColumnBatch batches;
     private final LoopTask.PerThread<ImageTask> tasks = new LoopTask.PerThread<>(ImageTask::new);
 
     /** Plain-Java column packing; loads no Vector API class. */
@@ -46,22 +47,31 @@ public final class Im2colConv implements ConvKernels {
 
     /** With another band size: tests use tiny bands to run the banded paths on small shapes. */
     Im2colConv(Gemm gemm, ColumnOps ops, int bandFloats) {
+        this(gemm, ops, bandFloats, ColumnBatch.TARGET_COLUMNS);
+    }
+
+    /** With another batching target ({@link ColumnBatch}; 1 turns it off): tests of the per-image paths. */
+    Im2colConv(Gemm gemm, ColumnOps ops, int bandFloats, int batchColumns) {
         if (gemm == null || ops == null) throw new IllegalArgumentException("Im2colConv: gemm and ops must not be null");
         if (bandFloats < 1) throw new IllegalArgumentException("Im2colConv: bandFloats must be positive but is " + bandFloats);
+        if (batchColumns < 1) throw new IllegalArgumentException("Im2colConv: batchColumns must be positive but is " + batchColumns);
         this.gemm = gemm;
         this.ops = ops;
         this.bandFloats = bandFloats;
+        this.batches = new ColumnBatch(gemm, ops, batchColumns);
     }
 
     @Override
     public String toString() {
-        return "Im2colConv[" + gemm.getClass().getSimpleName() + ", " + ops + ", bands of " + bandFloats + "]";
+        return "Im2colConv[" + gemm.getClass().getSimpleName() + ", " + ops + ", bands of " + bandFloats + ", " + batches + "]";
     }
 
     /** The arguments of one call, reused so that dispatch allocates nothing (see {@link LoopTask}). */
     private final class ImageTask extends LoopTask {
         private static final int POINTWISE = 0, FORWARD = 1, BACKWARD_DATA = 2, WEIGHT_PARTIALS = 3, PRODUCT = 4;
-        private int op, xOff, wOff, yOff, dyOff, dxOff, part;
+        /** The same three, over batches of {@code perBatch} images (see {@link ColumnBatch}). */
+        private static final int BATCH_FORWARD = 5, BATCH_DATA = 6, BATCH_WEIGHT_PARTIALS = 7;
+        private int op, xOff, wOff, yOff, dyOff, dxOff, part, perBatch = 1;
         private boolean biasRow;
         private ConvShape s;
         private ColumnProduct product;
@@ -92,8 +102,19 @@ public final class Im2colConv implements ConvKernels {
             return this;
         }
 
+        /** Switches the task set up by one of the methods above to batches of {@code perBatch} images. */
+        ImageTask batched(int perBatch) {
+            this.op += BATCH_FORWARD - FORWARD;
+            this.perBatch = perBatch;
+            return this;
+        }
+
         @Override
         public void run(int chunk, int from, int to) {
+            if (op >= BATCH_FORWARD) {
+                runBatches(chunk, from, to);
+                return;
+            }
             for (int n = from; n < to; n++) {
                 switch (op) {
                     case POINTWISE -> forwardPointwise(s, x, xOff, w, wOff, bias, y, yOff, n);
@@ -108,8 +129,23 @@ public final class Im2colConv implements ConvKernels {
             }
         }
 
+        private void runBatches(int chunk, int from, int to) {
+            for (int b = from; b < to; b++) {
+                int n0 = b * perBatch, n1 = Math.min(s.batch(), n0 + perBatch);
+                switch (op) {
+                    case BATCH_FORWARD -> batches.forward(s, x, xOff, w, wOff, biasRow, y, yOff, n0, n1);
+                    case BATCH_DATA -> batches.backwardData(s, dy, dyOff, w, wOff, dx, dxOff, n0, n1);
+                    default -> {
+                        int p = chunk * part, weights = s.weightSize();
+                        batches.backwardWeights(s, x, xOff, dy, dyOff, partials, p, bias == null ? null : partials, p + weights, n0, n1, b == from);
+                    }
+                }
+            }
+        }
+
         @Override
         protected void clear() {
+            perBatch = 1;
             s = null;
             product = null;
             x = w = bias = y = dy = dx = partials = null;
@@ -118,12 +154,17 @@ public final class Im2colConv implements ConvKernels {
 
     /** Runs {@code task} for every image: split over threads, or in order when the GEMM should split. */
     private static void eachImage(ConvShape s, ImageTask task) {
+        eachUnit(s.batch(), task);
+    }
+
+    /** Runs {@code task} over {@code units} images or batches: split over threads, or in order when the GEMM should split. */
+    private static void eachUnit(int units, ImageTask task) {
         int t = Parallel.threads();
-        if (t > 1 && s.batch() >= t) {
-            task.forRange(s.batch(), 1);
+        if (t > 1 && units >= t) {
+            task.forRange(units, 1);
         } else {
             try {
-                task.run(0, 0, s.batch());
+                task.run(0, 0, units);
             } finally {
                 task.release();
             }
@@ -133,6 +174,13 @@ public final class Im2colConv implements ConvKernels {
     @Override
     public void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, float[] y, int yOff) {
         ConvChecks.forward(s, x, xOff, w, wOff, bias, y, yOff);
+        int perBatch = batches.imagesPerBatch(s, columnRows(s) + 1);
+        if (perBatch > 1) {
+            float[] a = bias == null ? w : withBiasColumn(s, w, wOff, bias);
+            eachUnit(batchCount(s, perBatch), tasks.acquire().forward(ImageTask.FORWARD, s, x, xOff, a, bias == null ? wOff : 0,
+                    null, bias != null, y, yOff).batched(perBatch));
+            return;
+        }
         if (pointwise(s)) {
             eachImage(s, tasks.acquire().forward(ImageTask.POINTWISE, s, x, xOff, w, wOff, bias, false, y, yOff));
             return;
@@ -141,15 +189,26 @@ public final class Im2colConv implements ConvKernels {
             eachImage(s, tasks.acquire().forward(ImageTask.FORWARD, s, x, xOff, w, wOff, null, false, y, yOff));
             return;
         }
-        // The bias rides in the GEMM as one more column of W against a row of ones under the columns:
-        // cheaper than seeding y with it (a pass over y, then the GEMM reading y back).
+        eachImage(s, tasks.acquire().forward(ImageTask.FORWARD, s, x, xOff, withBiasColumn(s, w, wOff, bias), 0, null, true, y, yOff));
+    }
+
+    /**
+     * [W | bias] [K][CK+1] in this thread's aux buffer (read by every thread). The bias rides in the GEMM as one
+     * more column of W against a row of ones under the columns: cheaper than seeding y with it (a pass over
+     * y, then the GEMM reading y back).
+     */
+    private static float[] withBiasColumn(ConvShape s, float[] w, int wOff, float[] bias) {
         int ck = columnRows(s);
-        float[] wb = Workspace.floats(Workspace.CONV_AUX, s.outChannels() * (ck + 1)); // read by every thread
+        float[] wb = Workspace.floats(Workspace.CONV_AUX, s.outChannels() * (ck + 1));
         for (int o = 0; o < s.outChannels(); o++) {
             System.arraycopy(w, wOff + o * ck, wb, o * (ck + 1), ck);
             wb[o * (ck + 1) + ck] = bias[o];
         }
-        eachImage(s, tasks.acquire().forward(ImageTask.FORWARD, s, x, xOff, wb, 0, null, true, y, yOff));
+        return wb;
+    }
+
+    private static int batchCount(ConvShape s, int perBatch) {
+        return (s.batch() + perBatch - 1) / perBatch;
     }
 
     /**
@@ -166,22 +225,33 @@ public final class Im2colConv implements ConvKernels {
     @Override
     public void backwardData(ConvShape s, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
         ConvChecks.backwardData(s, dy, dyOff, w, wOff, dx, dxOff);
-        eachImage(s, tasks.acquire().backwardData(s, dy, dyOff, w, wOff, dx, dxOff));
+        int perBatch = batches.imagesPerBatch(s, columnRows(s));
+        ImageTask task = tasks.acquire().backwardData(s, dy, dyOff, w, wOff, dx, dxOff);
+        if (perBatch > 1) eachUnit(batchCount(s, perBatch), task.batched(perBatch));
+        else eachImage(s, task);
     }
 
     @Override
     public void backwardWeights(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff, float[] dbias) {
         ConvChecks.backwardWeights(s, x, xOff, dy, dyOff, dw, dwOff, dbias);
-        int threads = Parallel.threads();
-        if (threads == 1 || s.batch() < threads) {
-            for (int n = 0; n < s.batch(); n++) backwardWeightsImage(s, x, xOff, dy, dyOff, dw, dwOff, dbias, 0, n, false);
+        int threads = Parallel.threads(), perBatch = batches.imagesPerBatch(s, columnRows(s));
+        int units = perBatch > 1 ? batchCount(s, perBatch) : s.batch();
+        if (threads == 1 || units < threads) {
+            if (perBatch > 1) {
+                for (int n0 = 0; n0 < s.batch(); n0 += perBatch) {
+                    batches.backwardWeights(s, x, xOff, dy, dyOff, dw, dwOff, dbias, 0, n0, Math.min(s.batch(), n0 + perBatch), false);
+                }
+            } else {
+                for (int n = 0; n < s.batch(); n++) backwardWeightsImage(s, x, xOff, dy, dyOff, dw, dwOff, dbias, 0, n, false);
+            }
             return;
         }
         int weights = s.weightSize(), part = weights + s.outChannels();
-        int chunks = Parallel.chunks(s.batch(), 1);
+        int chunks = Parallel.chunks(units, 1);
         // one partial [dW | dbias] per chunk, in the caller's scratch; chunk threads write only their own
         float[] partials = Workspace.floats(Workspace.CONV_AUX, chunks * part);
-        tasks.acquire().weightPartials(s, x, xOff, dy, dyOff, partials, part, dbias).forRange(s.batch(), 1);
+        ImageTask task = tasks.acquire().weightPartials(s, x, xOff, dy, dyOff, partials, part, dbias);
+        (perBatch > 1 ? task.batched(perBatch) : task).forRange(units, 1);
         sumPartials(partials, chunks, part, 0, weights, dw, dwOff);
         if (dbias != null) sumPartials(partials, chunks, part, weights, s.outChannels(), dbias, 0);
     }
@@ -197,7 +267,7 @@ public final class Im2colConv implements ConvKernels {
      * product's final lane sum. Measured (1 core, batch 64): 1x28x28→32 3x3 1.3 ms vs 2.6 ms as GEMM;
      * 16x32x32→16 3x3 8.1 vs 10.1; but 32x14x14→64 3x3 (P = 196) 17.2 vs 8.7.
      */
-    private static boolean dotProductsWin(int k, int ck, int p) {
+    static boolean dotProductsWin(int k, int ck, int p) {
         return ck <= 32 || (k <= 32 && p >= 512);
     }
 

@@ -15,7 +15,11 @@ final class ConvVariants {
         return List.of(new Im2colConv(new ScalarGemm()),
                 new Im2colConv(new VectorGemm(), new VectorColumnOps()),
                 new Im2colConv(new VectorGemm()),
-                new Im2colConv(new ScalarGemm(), ColumnOps.SCALAR, 40),
-                new Im2colConv(new VectorGemm(), new VectorColumnOps(), 100));
+                // banded and per-image paths: batching off
+                new Im2colConv(new ScalarGemm(), ColumnOps.SCALAR, 40, 1),
+                new Im2colConv(new VectorGemm(), new VectorColumnOps(), 100, 1),
+                new Im2colConv(new VectorGemm(), new VectorColumnOps(), Im2colConv.BAND_FLOATS, 1),
+                // several small batches and a shorter last one
+                new Im2colConv(new VectorGemm(), new VectorColumnOps(), Im2colConv.BAND_FLOATS, 20));
     }
 }

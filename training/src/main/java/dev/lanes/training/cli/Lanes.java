@@ -54,8 +54,7 @@ public final class Lanes {
             err.println(e.getMessage());
             return 2;
         } catch (OutOfMemoryError e) {
-            err.println("lanes " + args[0] + ": error: out of memory (" + oneLine(e) + "); give Java more heap, e.g. LANES_JAVA_OPTS=-Xmx"
-                    + Math.max(2, 2 * Runtime.getRuntime().maxMemory() >> 30) + "g, or use a smaller --batch");
+            err.println(outOfMemory(args[0], e, Runtime.getRuntime().maxMemory()));
             if (Boolean.getBoolean("lanes.debug")) e.printStackTrace(err);
             return 1;
         } catch (Exception e) {
@@ -65,7 +64,14 @@ public final class Lanes {
         }
     }
 
-    private static String oneLine(Throwable e) {
+    /** The out-of-memory line: what ran out, and the two fixes (a heap twice today's, at least 2 GB; a smaller batch). */
+    static String outOfMemory(String command, OutOfMemoryError e, long maxHeapBytes) {
+        return "lanes " + command + ": error: out of memory (" + oneLine(e) + "); give Java more heap, e.g. LANES_JAVA_OPTS=-Xmx"
+                + Math.max(2, 2 * maxHeapBytes >> 30) + "g, or use a smaller --batch";
+    }
+
+    /** The message of {@code e} and of every cause under it that adds something, on one line. */
+    static String oneLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof java.nio.file.NoSuchFileException) m = "no such file: " + m;
         // "could not write the checkpoint" is no help without "No space left on device" under it

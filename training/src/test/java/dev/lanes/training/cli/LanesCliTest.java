@@ -132,6 +132,24 @@ class LanesCliTest {
     }
 
     @Test
+    void validationDefaultsToATwelfthOfTheTrainingImages() {
+        Run t = lanes("train", "--data", TestData.mnistDir().toString(), "--limit", "1200", "--epochs", "1", "--batch", "50",
+                "--threads", "1", "--out", tmp.resolve("val12").toString(), "--json");
+        assertEquals(0, t.status(), t.err());
+        assertEquals(100, number(t.out(), "validation_images"), 0.0, "1200 / 12 held out, the test split kept for the report");
+    }
+
+    @Test
+    void aCifarFolderWithoutItsTestBatchIsToldSo() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(tmp.resolve("cifar"));
+        byte[] record = new byte[3073]; // label 0, a black 3x32x32 image
+        for (int b = 1; b <= 5; b++) java.nio.file.Files.write(dir.resolve("data_batch_" + b + ".bin"), record);
+        Run t = lanes("train", "--data", dir.toString(), "--epochs", "1", "--out", tmp.resolve("c").toString());
+        assertEquals(1, t.status(), t.err());
+        assertTrue(t.err().contains("test_batch.bin") && !t.err().contains("neither"), t.err());
+    }
+
+    @Test
     void benchStepPrintsJson() {
         Run r = lanes("bench", "step", "--model", "lenet5", "--batch", "8", "--threads", "1", "--steps", "3", "--json");
         assertEquals(0, r.status(), r.err());

@@ -13,8 +13,11 @@ import java.util.Arrays;
  * multiply-adds.
  */
 final class ColumnBatch {
-    /** Columns a batch aims for: a few NC-wide B panels' worth, enough for full register tiles. */
-    static final int TARGET_COLUMNS = 256;
+    /**
+     * Columns a batch aims for: enough for full register tiles and an NC-wide B panel. System property
+     * {@code lanes.conv.batchColumns} overrides it (1 turns batching off), for tuning on another CPU.
+     */
+    static final int TARGET_COLUMNS = Math.max(1, Integer.getInteger("lanes.conv.batchColumns", 256));
     /** Most floats of one batch's column matrix (1 MB), so that it stays in L2 or at worst nearby L3. */
     static final int MAX_COLUMN_FLOATS = 1 << 18;
     private final Gemm gemm;

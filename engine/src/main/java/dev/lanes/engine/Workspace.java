@@ -23,7 +23,9 @@ public final class Workspace {
     public static final int TERNARY_IN = 5;
     /** The ternary linear layer's transposed output. */
     public static final int TERNARY_OUT = 6;
-    private static final int SLOTS = 7;
+    /** The distillation loss's per-row exponentials (a worker's, while the caller holds {@link #SCRATCH}). */
+    public static final int LOSS_ROWS = 7;
+    private static final int SLOTS = 8;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A steady-state distillation step allocates nothing on the calling thread, with the cached teacher and with the
  * per-batch teacher whose file asks for another normalisation (so the step re-normalises into its buffer). Best
- *  of several windows after warm-up, one compute thread (as {@code StepAllocationTest}). The student is small-cnn: an
+ * of several windows after warm-up, one compute thread (as {@code StepAllocationTest}). The student is small-cnn: an
  * mlp student allocates about 240 KB per step with the ordinary GradientStep too (measured here), outside this method.
  */
 class DistillationStepAllocationTest {

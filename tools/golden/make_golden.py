@@ -124,6 +124,20 @@ def softmax_ce_cases():
               {"smoothing": smoothing})
 
 
+def distillation_cases():
+    """Hinton's loss as usually written in PyTorch: (1 - a) CE + a T^2 KL(teacher || student), batchmean; odd class counts."""
+    for i, (n, k, temperature, alpha) in enumerate([(6, 7, 4.0, 0.9), (5, 3, 2.0, 0.5)]):
+        torch.manual_seed(550 + i)
+        logits = leaf(n, k, scale=3.0)
+        teacher = torch.randn(n, k) * 4.0
+        labels = torch.randint(0, k, (n,))
+        soft = F.kl_div(F.log_softmax(logits / temperature, dim=1), F.softmax(teacher / temperature, dim=1), reduction="batchmean")
+        loss = (1 - alpha) * F.cross_entropy(logits, labels) + alpha * temperature ** 2 * soft
+        loss.backward()
+        write(f"distillation_{i}", {"logits": logits, "teacher": teacher, "labels": labels.float(), "loss": loss, "dlogits": logits.grad},
+              {"temperature": temperature, "alpha": alpha})
+
+
 def small_cnn_case():
     """conv-bn-relu-maxpool, conv(stride 2)-bn-relu, global average pool, linear, CE with smoothing; one SGD step."""
     torch.manual_seed(600)
@@ -197,5 +211,6 @@ if __name__ == "__main__":
     linear_case()
     pool_cases()
     softmax_ce_cases()
+    distillation_cases()
     small_cnn_case()
     optimizer_cases()

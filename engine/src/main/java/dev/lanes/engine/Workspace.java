@@ -25,7 +25,9 @@ public final class Workspace {
     public static final int TERNARY_OUT = 6;
     /** Convolution's output or gradient of several images side by side (see the conv package's ColumnBatch). */
     public static final int CONV_BATCH = 7;
-    private static final int SLOTS = 8;
+    /** The distillation loss's per-row exponentials (a worker's, while the caller holds {@link #SCRATCH}). */
+    public static final int LOSS_ROWS = 8;
+    private static final int SLOTS = 9;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 

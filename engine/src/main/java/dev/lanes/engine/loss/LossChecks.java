@@ -20,19 +20,35 @@ final class LossChecks {
 
     static void crossEntropy(int n, int classes, float[] logits, int logitsOff, int[] labels, int labelsOff,
                              float smoothing, float[] dlogits, int dlogitsOff) {
-        rows("softmaxCrossEntropy", n, classes);
-        if (!Shapes.fits(logits, logitsOff, (long) n * classes)) Shapes.requireRange("softmaxCrossEntropy logits", logits, logitsOff, (long) n * classes, "[" + n + ", " + classes + "]");
-        if (!Shapes.fits(labels, labelsOff, n)) Shapes.requireRange("softmaxCrossEntropy labels", labels, labelsOff, n, "[" + n + "]");
-        if (dlogits != null && !Shapes.fits(dlogits, dlogitsOff, (long) n * classes)) Shapes.requireRange("softmaxCrossEntropy dlogits", dlogits, dlogitsOff, (long) n * classes, "[" + n + ", " + classes + "]");
+        labelled("softmaxCrossEntropy", n, classes, logits, logitsOff, labels, labelsOff, dlogits, dlogitsOff);
         if (!(smoothing >= 0f && smoothing <= 1f)) {
             throw new IllegalArgumentException("softmaxCrossEntropy: label smoothing must be in [0, 1] but is " + smoothing);
         }
+    }
+
+    /** Logits, labels (each in range) and the optional gradient of a loss against hard labels, named {@code op}. */
+    private static void labelled(String op, int n, int classes, float[] logits, int logitsOff, int[] labels, int labelsOff,
+                                 float[] dlogits, int dlogitsOff) {
+        rows(op, n, classes);
+        String shape = "[" + n + ", " + classes + "]";
+        if (!Shapes.fits(logits, logitsOff, (long) n * classes)) Shapes.requireRange(op + " logits", logits, logitsOff, (long) n * classes, shape);
+        if (!Shapes.fits(labels, labelsOff, n)) Shapes.requireRange(op + " labels", labels, labelsOff, n, "[" + n + "]");
+        if (dlogits != null && !Shapes.fits(dlogits, dlogitsOff, (long) n * classes)) Shapes.requireRange(op + " dlogits", dlogits, dlogitsOff, (long) n * classes, shape);
         for (int r = 0; r < n; r++) {
             int label = labels[labelsOff + r];
             if (label < 0 || label >= classes) {
-                throw new IllegalArgumentException("softmaxCrossEntropy: label " + label + " of row " + r
-                        + " is outside [0, " + classes + ") for logits " + "[" + n + ", " + classes + "]");
+                throw new IllegalArgumentException(op + ": label " + label + " of row " + r + " is outside [0, " + classes + ") for logits " + shape);
             }
         }
+    }
+
+    static void distillation(int n, int classes, float[] logits, int logitsOff, float[] teacher, int teacherOff, int[] labels, int labelsOff,
+                             float temperature, float alpha, float[] dlogits, int dlogitsOff) {
+        labelled("distillation", n, classes, logits, logitsOff, labels, labelsOff, dlogits, dlogitsOff);
+        if (!Shapes.fits(teacher, teacherOff, (long) n * classes)) Shapes.requireRange("distillation teacher", teacher, teacherOff, (long) n * classes, "[" + n + ", " + classes + "]");
+        if (!(temperature > 0f) || Float.isInfinite(temperature)) {
+            throw new IllegalArgumentException("distillation: temperature must be positive and finite but is " + temperature);
+        }
+        if (!(alpha >= 0f && alpha <= 1f)) throw new IllegalArgumentException("distillation: alpha must be in [0, 1] but is " + alpha);
     }
 }

@@ -43,6 +43,53 @@ public final class ScalarLoss implements LossKernels {
     }
 
     @Override
+    public float distillation(int n, int classes, float[] logits, int logitsOff, float[] teacher, int teacherOff, int[] labels, int labelsOff,
+                              float temperature, float alpha, float[] dlogits, int dlogitsOff) {
+        LossChecks.distillation(n, classes, logits, logitsOff, teacher, teacherOff, labels, labelsOff, temperature, alpha, dlogits, dlogitsOff);
+        if (n == 0) return 0f;
+        double total = 0;
+        for (int r = 0; r < n; r++) {
+            total += rowDistillation(n, classes, logits, logitsOff + r * classes, teacher, teacherOff + r * classes, labels[labelsOff + r],
+                    temperature, alpha, dlogits, dlogitsOff + r * classes);
+        }
+        return (float) (total / n);
+    }
+
+    /**
+     * The distillation loss of one row, writing its gradient (divided by n) when dlogits is not null; also the
+     * Vector API twin's path for narrow rows. With u = s - max s and v = t - max t, softmax(s/T) = exp(u/T)/Zs and
+     * softmax(t/T) = exp(v/T)/Zt, so KL = Σ exp(v/T)·(v - u)/T / Zt - log Zt + log Zs: no log of an underflowed p.
+     */
+    static double rowDistillation(int n, int classes, float[] s, int row, float[] t, int trow, int label, double temperature,
+                                  double alpha, float[] dlogits, int d) {
+        double ms = Double.NEGATIVE_INFINITY, mt = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < classes; j++) {
+            ms = Math.max(ms, s[row + j]);
+            mt = Math.max(mt, t[trow + j]);
+        }
+        double invT = 1.0 / temperature, z1 = 0, zs = 0, zt = 0, cross = 0;
+        for (int j = 0; j < classes; j++) {
+            double u = s[row + j] - ms, v = t[trow + j] - mt, et = Math.exp(v * invT);
+            z1 += Math.exp(u);
+            zs += Math.exp(u * invT);
+            zt += et;
+            cross += et * (v - u);
+        }
+        double ce = Math.log(z1) - (s[row + label] - ms);
+        double kl = cross * invT / zt - Math.log(zt) + Math.log(zs);
+        if (dlogits != null) {
+            double soft = alpha * temperature, hard = 1 - alpha;
+            for (int j = 0; j < classes; j++) {
+                double u = s[row + j] - ms;
+                double g = soft * (Math.exp(u * invT) / zs - Math.exp((t[trow + j] - mt) * invT) / zt)
+                        + hard * (Math.exp(u) / z1 - (j == label ? 1 : 0));
+                dlogits[d + j] = (float) (g / n);
+            }
+        }
+        return (1 - alpha) * ce + alpha * temperature * temperature * kl;
+    }
+
+    @Override
     public void softmax(int n, int classes, float[] x, int xOff, float[] y, int yOff) {
         LossChecks.softmax(n, classes, x, xOff, y, yOff);
         for (int r = 0; r < n; r++) rowSoftmax(classes, x, xOff + r * classes, y, yOff + r * classes);

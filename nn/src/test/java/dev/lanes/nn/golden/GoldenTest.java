@@ -11,6 +11,7 @@ import dev.lanes.nn.io.TensorFile;
 import dev.lanes.nn.layers.AvgPool2d;
 import dev.lanes.nn.layers.BatchNorm2d;
 import dev.lanes.nn.layers.Conv2d;
+import dev.lanes.nn.layers.DistillationLoss;
 import dev.lanes.nn.layers.GlobalAvgPool;
 import dev.lanes.nn.layers.Linear;
 import dev.lanes.nn.layers.MaxPool2d;
@@ -129,6 +130,19 @@ class GoldenTest {
             GoldenReport r = new GoldenReport(name, ATOL, RTOL);
             r.check("loss", ce.forward(c.tensor("logits"), labels(c.tensor("labels"))), c.tensor("loss").get());
             r.check("dlogits", ce.backward(), c.tensor("dlogits"));
+            r.finish();
+        }
+    }
+
+    @Test
+    void distillationLoss() throws IOException {
+        for (String name : List.of("distillation_0", "distillation_1")) {
+            TensorFile.Contents c = read(name);
+            DistillationLoss kd = new DistillationLoss(metaF(c, "temperature"), metaF(c, "alpha"));
+            Tensor teacher = c.tensor("teacher");
+            GoldenReport r = new GoldenReport(name, ATOL, RTOL);
+            r.check("loss", kd.forward(c.tensor("logits"), teacher.data(), teacher.offset(), labels(c.tensor("labels")), 0), c.tensor("loss").get());
+            r.check("dlogits", kd.backward(), c.tensor("dlogits"));
             r.finish();
         }
     }

@@ -117,6 +117,12 @@ public final class DataLoader implements AutoCloseable {
     /** Whether training images are randomly cropped or flipped: then a sample's pixels differ from epoch to epoch. */
     public boolean augments() { return augmentation.active(); }
 
+    /** The per-channel normalisation mean (a copy), or null when the loader does not normalise. */
+    public float[] mean() { return mean == null ? null : mean.clone(); }
+
+    /** The per-channel normalisation std (a copy), or null when the loader does not normalise. */
+    public float[] std() { return std == null ? null : std.clone(); }
+
     /** The seed of shuffling and augmentation; with the epoch number it is the loader's whole state. */
     public long seed() { return seed; }
 

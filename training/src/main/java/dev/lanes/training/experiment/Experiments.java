@@ -15,6 +15,7 @@ public final class Experiments {
         add(new FreezeExperiment());
         add(new RescaleExperiment());
         add(new SparsityExperiment());
+        add(new DistillExperiment());
     }
 
     private Experiments() {}

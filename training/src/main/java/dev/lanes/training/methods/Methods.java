@@ -19,6 +19,7 @@ public final class Methods {
         REGISTRY.put(Freeze.NAME, Freeze::of);
         REGISTRY.put(FreezeOut.NAME, FreezeOut::of);
         REGISTRY.put(Rescale.NAME, Rescale::of);
+        REGISTRY.put(Distill.NAME, Distill::of);
     }
 
     private Methods() {}

@@ -287,7 +287,7 @@ class SurgeryProperties {
         return SpecPaths.get(model.spec(), dot < 0 ? "" : path.substring(0, dot)) instanceof BatchNormSpec;
     }
 
-    private static Tensor input(int[] shape, long seed) {
+    static Tensor input(int[] shape, long seed) {
         SplittableRandom r = new SplittableRandom(seed * 31 + 7);
         Tensor x = Tensor.zeros(shape);
         for (int i = 0; i < x.size(); i++) x.data()[i] = (float) r.nextGaussian();
@@ -300,7 +300,7 @@ class SurgeryProperties {
      * terms, whose float rounding (6.8e-7 on an output of 0.024, seen once in 10⁴ nets) is not the fold's doing;
      * a wrong fold is off by the output's own size.
      */
-    private static void assertClose(float[] want, float[] got, double rel) {
+    static void assertClose(float[] want, float[] got, double rel) {
         assertEquals(want.length, got.length);
         double scale = 1;
         for (float v : want) scale = Math.max(scale, Math.abs(v));

@@ -18,6 +18,7 @@ public final class Lanes {
               eval        evaluate a saved model file on a test split
               inspect     list a saved model's layers, shapes, parameters and FLOPs (--sparsity: its dead filters)
               prune       remove a saved model's dead filters (BN folded), check and time the smaller model
+              compress    compress a saved model: compress lowrank factorises its layers by truncated SVD
               bench       benchmark GEMM (bench gemm), training steps (bench step) or a saved model's inference (bench infer)
             """;
 
@@ -32,7 +33,7 @@ public final class Lanes {
     /** Runs a command; returns the exit status instead of exiting (for tests). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
-            err.println("lanes: missing command (train, experiment, eval, inspect, prune, bench); see lanes --help");
+            err.println("lanes: missing command (train, experiment, eval, inspect, prune, compress, bench); see lanes --help");
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -47,8 +48,9 @@ public final class Lanes {
                 case "eval" -> EvalCommand.run(rest, out, err);
                 case "inspect" -> InspectCommand.run(rest, out, err);
                 case "prune" -> PruneCommand.run(rest, out, err);
+                case "compress" -> CompressCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
-                default -> throw new UsageException("lanes: unknown command '" + args[0] + "'; use train, experiment, eval, inspect, prune or bench (see lanes --help)");
+                default -> throw new UsageException("lanes: unknown command '" + args[0] + "'; use train, experiment, eval, inspect, prune, compress or bench (see lanes --help)");
             };
         } catch (UsageException e) {
             err.println(e.getMessage());

@@ -58,7 +58,7 @@ public final class Arch {
             };
             if (format != WeightFormat.FLOAT) formats.put(path, format);
             return switch (spec) {
-                case ConvSpec c -> new Conv2d(c.in(), c.out(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.padH(), c.padW(), c.bias());
+                case ConvSpec c -> new Conv2d(c.in(), c.out(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW(), c.padH(), c.padW(), c.bias(), c.groups());
                 case LinearSpec l -> new Linear(l.in(), l.out(), l.bias());
                 case BatchNormSpec b -> new BatchNorm2d(b.channels(), b.momentum(), b.eps());
                 case MaxPoolSpec p -> new MaxPool2d(p.kernel(), p.stride(), p.padding());

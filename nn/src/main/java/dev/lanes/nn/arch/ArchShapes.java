@@ -118,7 +118,7 @@ public final class ArchShapes {
         switch (spec) {
             case ConvSpec c -> {
                 if (buffers) return;
-                out.put(child(path, "weight"), new int[]{c.out(), c.in(), c.kernelH(), c.kernelW()});
+                out.put(child(path, "weight"), new int[]{c.out(), c.in() / c.groups(), c.kernelH(), c.kernelW()});
                 if (c.bias()) out.put(child(path, "bias"), new int[]{c.out()});
             }
             case LinearSpec l -> {
@@ -151,7 +151,7 @@ public final class ArchShapes {
     static String describe(LayerSpec spec) {
         return switch (spec) {
             case ConvSpec c -> "conv " + c.in() + "→" + c.out() + " " + c.kernelH() + "x" + c.kernelW() + " stride " + c.strideH() + "x"
-                    + c.strideW() + " pad " + c.padH() + "x" + c.padW();
+                    + c.strideW() + " pad " + c.padH() + "x" + c.padW() + (c.groups() == 1 ? "" : " groups " + c.groups());
             case BatchNormSpec b -> "batch norm " + b.channels();
             case MaxPoolSpec p -> "max pool " + p.kernel() + "x" + p.kernel() + " stride " + p.stride() + " pad " + p.padding();
             case AvgPoolSpec p -> "avg pool " + p.kernel() + "x" + p.kernel() + " stride " + p.stride() + " pad " + p.padding();

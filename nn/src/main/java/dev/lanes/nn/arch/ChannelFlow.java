@@ -158,6 +158,11 @@ public final class ChannelFlow {
         State walk(LayerSpec spec, String path, State in) {
             return switch (spec) {
                 case ConvSpec c -> {
+                    // a grouped conv ties its input and output channels group by group; the flow (and so
+                    // channel pruning) has no member kind for that yet, so it refuses rather than cut wrongly
+                    if (c.groups() != 1)
+                        throw new IllegalArgumentException("channel flow: " + ArchShapes.where(path) + " (" + ArchShapes.describe(spec)
+                                + ") is a grouped convolution; channel pruning and filter pruning do not handle grouped convolutions");
                     if (in.shape.length == 4) expectChannels(in, c.in(), path, spec, "channels");
                     int[] out = ArchShapes.outputShape(spec, in.shape, path);
                     add(in.group, ArchShapes.child(path, "weight"), 1, 1, Role.CONSUMER);

@@ -14,6 +14,7 @@ import java.util.Set;
  * required, none unknown, in a fixed order:
  * <pre>
  * {"type":"conv","in":1,"out":6,"kernel":[5,5],"stride":[1,1],"padding":[2,2],"bias":true,"weight":"float"}
+ * (a grouped conv adds "groups":G; absent means 1)
  * {"type":"batch_norm","channels":6,"momentum":0.1,"eps":1.0E-5}
  * {"type":"max_pool","kernel":2,"stride":2,"padding":0}          (avg_pool alike)
  * {"type":"adaptive_avg_pool","output":[1,1]}   {"type":"global_avg_pool"}   {"type":"flatten"}
@@ -62,6 +63,7 @@ public final class SpecJson {
                 m.put("padding", pair(c.padH(), c.padW()));
                 m.put("bias", bool(c.bias()));
                 m.put("weight", str(formatName(c.format())));
+                if (c.groups() != 1) m.put("groups", num(c.groups())); // absent = 1, so older files read the same
             }
             case BatchNormSpec b -> {
                 m.put("channels", num(b.channels()));
@@ -160,7 +162,7 @@ public final class SpecJson {
                 case "conv" -> {
                     int[] k = f.intPair("kernel"), s1 = f.intPair("stride"), p = f.intPair("padding");
                     yield new ConvSpec(f.integer("in"), f.integer("out"), k[0], k[1], s1[0], s1[1], p[0], p[1],
-                            f.bool("bias"), f.format("weight"));
+                            f.bool("bias"), f.format("weight"), f.has("groups") ? f.integer("groups") : 1);
                 }
                 case "batch_norm" -> new BatchNormSpec(f.integer("channels"), f.floating("momentum"), f.floating("eps"));
                 case "max_pool" -> new MaxPoolSpec(f.integer("kernel"), f.integer("stride"), f.integer("padding"));
@@ -246,6 +248,8 @@ public final class SpecJson {
         private JsonPath.Error expected(String key, String what, JsonValue v) {
             return JsonPath.error(path(key), "expected " + what + " but found " + JsonValue.kind(v), v.offset());
         }
+
+        boolean has(String key) { return obj.fields().containsKey(key); }
 
         String string(String key) {
             JsonValue v = value(key);

@@ -3,6 +3,7 @@ package dev.lanes.nn.layers;
 import dev.lanes.engine.Kernels;
 import dev.lanes.engine.Tensor;
 import dev.lanes.engine.conv.ConvShape;
+import dev.lanes.engine.conv.GroupedConv;
 import dev.lanes.nn.Flops;
 import dev.lanes.nn.Module;
 import dev.lanes.nn.arch.ConvSpec;
@@ -23,9 +24,11 @@ import java.util.SplittableRandom;
  * forward:  y = conv(x, w) + b
  * backward: dw += corr(x, dy), db += sum over N, OH, OW of dy, dx = convᵀ(dy, w)
  * </pre>
+ * With {@code groups} G > 1 the weight is [out, in/G, kh, kw] and output group g sees input group g only
+ * (depthwise: G == in), see {@link GroupedConv}.
  */
 public final class Conv2d extends Module implements Initializable {
-    private final int in, out, kernelH, kernelW, strideH, strideW, padH, padW;
+    private final int in, out, kernelH, kernelW, strideH, strideW, padH, padW, groups;
     private final Parameter weight;
     private final Parameter bias; // null without bias
 
@@ -38,13 +41,21 @@ public final class Conv2d extends Module implements Initializable {
      * "weight", {@code bias} [out] named "bias" or null.
      */
     public Conv2d(Parameter weight, Parameter bias, int strideH, int strideW, int padH, int padW) {
+        this(weight, bias, strideH, strideW, padH, padW, 1);
+    }
+
+    /** As above with {@code groups}: {@code weight} is [out, in/groups, kh, kw]. */
+    public Conv2d(Parameter weight, Parameter bias, int strideH, int strideW, int padH, int padW, int groups) {
         int[] w = Parts.require("Conv2d", "weight", weight, 4).shape();
         if (strideH <= 0 || strideW <= 0 || padH < 0 || padW < 0) {
             throw new IllegalArgumentException("Conv2d: strides must be positive and padding >= 0, got stride " + strideH + "x" + strideW
                     + " pad " + padH + "x" + padW);
         }
+        if (groups < 1 || w[0] % groups != 0)
+            throw new IllegalArgumentException("Conv2d: groups " + groups + " must be positive and divide the out channels of weight " + java.util.Arrays.toString(w));
+        this.groups = groups;
         this.out = w[0];
-        this.in = w[1];
+        this.in = w[1] * groups;
         this.kernelH = w[2];
         this.kernelW = w[3];
         this.strideH = strideH;
@@ -57,7 +68,12 @@ public final class Conv2d extends Module implements Initializable {
 
     /** A freshly initialised convolution (see {@link #resetParameters}) with per-axis kernel, stride and padding. */
     public Conv2d(int in, int out, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW, boolean bias) {
-        this(newWeight(in, out, kernelH, kernelW), bias ? new Parameter("bias", out) : null, strideH, strideW, padH, padW);
+        this(in, out, kernelH, kernelW, strideH, strideW, padH, padW, bias, 1);
+    }
+
+    /** As above, grouped: {@code groups} must divide {@code in} and {@code out}. */
+    public Conv2d(int in, int out, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW, boolean bias, int groups) {
+        this(newWeight(in, out, kernelH, kernelW, groups), bias ? new Parameter("bias", out) : null, strideH, strideW, padH, padW, groups);
         resetParameters(new SplittableRandom(0));
     }
 
@@ -71,11 +87,14 @@ public final class Conv2d extends Module implements Initializable {
         this(in, out, kernel, 1, kernel / 2, true);
     }
 
-    private static Parameter newWeight(int in, int out, int kh, int kw) {
+    private static Parameter newWeight(int in, int out, int kh, int kw, int groups) {
         if (in <= 0 || out <= 0 || kh <= 0 || kw <= 0) {
             throw new IllegalArgumentException("Conv2d: channels and kernel must be positive, got in=" + in + " out=" + out + " kernel=" + kh + "x" + kw);
         }
-        return new Parameter("weight", out, in, kh, kw);
+        if (groups < 1 || in % groups != 0 || out % groups != 0) {
+            throw new IllegalArgumentException("Conv2d: groups " + groups + " must be positive and divide in=" + in + " and out=" + out);
+        }
+        return new Parameter("weight", out, in / groups, kh, kw);
     }
 
     public Parameter weight() { return weight; }
@@ -101,16 +120,18 @@ public final class Conv2d extends Module implements Initializable {
 
     public int padW() { return padW; }
 
-    /** Kaiming-normal weight with fan-in in·kh·kw, zero bias. */
+    public int groups() { return groups; }
+
+    /** Kaiming-normal weight with fan-in (in/groups)·kh·kw, zero bias. */
     @Override
     public void resetParameters(SplittableRandom rng) {
-        Init.kaimingNormal(weight.value(), in * kernelH * kernelW, rng);
+        Init.kaimingNormal(weight.value(), in / groups * kernelH * kernelW, rng);
         if (bias != null) bias.value().fill(0f);
     }
 
     @Override
     public ConvSpec spec() {
-        return new ConvSpec(in, out, kernelH, kernelW, strideH, strideW, padH, padW, bias != null, weight.format());
+        return new ConvSpec(in, out, kernelH, kernelW, strideH, strideW, padH, padW, bias != null, weight.format(), groups);
     }
 
     @Override
@@ -132,11 +153,11 @@ public final class Conv2d extends Module implements Initializable {
         return new int[]{s.batch(), out, s.outHeight(), s.outWidth()};
     }
 
-    /** 2·N·out·OH·OW·in·kh·kw multiply-adds, plus N·out·OH·OW bias adds. */
+    /** 2·N·out·OH·OW·(in/groups)·kh·kw multiply-adds, plus N·out·OH·OW bias adds. */
     @Override
     public long flops(int[] inputShape) {
         ConvShape s = convShape(inputShape);
-        return s.forwardFlops() + (bias == null ? 0 : (long) s.outputSize());
+        return s.forwardFlops() / groups + (bias == null ? 0 : (long) s.outputSize());
     }
 
     /**
@@ -147,7 +168,7 @@ public final class Conv2d extends Module implements Initializable {
     @Override
     public Flops trainingFlops(int[] inputShape, boolean needDx) {
         ConvShape s = convShape(inputShape);
-        long macs2 = s.forwardFlops();
+        long macs2 = s.forwardFlops() / groups;
         long weights = (weight.trainable() ? macs2 : 0) + (bias != null && bias.trainable() ? s.outputSize() : 0);
         return new Flops(flops(inputShape), needDx ? macs2 : 0, weights);
     }
@@ -160,7 +181,7 @@ public final class Conv2d extends Module implements Initializable {
             outShape = new int[]{shape.batch(), out, shape.outHeight(), shape.outWidth()};
             y = Buffers.resize(y, outShape);
         }
-        Kernels.conv().forward(shape, x.data(), x.offset(), weight.value().data(), 0,
+        GroupedConv.forward(Kernels.conv(), shape, groups, x.data(), x.offset(), weight.value().data(), 0,
                 bias == null ? null : bias.value().data(), y.data(), y.offset());
         this.x = x;
         return y;
@@ -174,14 +195,14 @@ public final class Conv2d extends Module implements Initializable {
             float[] dw = weight.trainable() ? weight.grad().data() : null;
             float[] db = bias != null && bias.trainable() ? bias.grad().data() : null;
             if (dw != null) {
-                Kernels.conv().backwardWeights(shape, x.data(), x.offset(), dy.data(), dy.offset(), dw, 0, db);
+                GroupedConv.backwardWeights(Kernels.conv(), shape, groups, x.data(), x.offset(), dy.data(), dy.offset(), dw, 0, db);
             } else {
                 biasGrad(dy, db);
             }
         }
         if (!needDx) return null;
         dx = Buffers.resize(dx, inShape);
-        Kernels.conv().backwardData(shape, dy.data(), dy.offset(), weight.value().data(), 0, dx.data(), dx.offset());
+        GroupedConv.backwardData(Kernels.conv(), shape, groups, dy.data(), dy.offset(), weight.value().data(), 0, dx.data(), dx.offset());
         return dx;
     }
 
@@ -198,7 +219,7 @@ public final class Conv2d extends Module implements Initializable {
     @Override
     public String describe() {
         return "Conv2d(" + in + "→" + out + ", " + kernelH + "x" + kernelW + ", stride " + pair(strideH, strideW) + ", pad " + pair(padH, padW)
-                + (bias == null ? ", no bias" : "") + ")";
+                + (groups == 1 ? "" : ", groups " + groups) + (bias == null ? ", no bias" : "") + ")";
     }
 
     private static String pair(int h, int w) {

@@ -12,6 +12,9 @@ shift || true
 models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(lenet5 small-cnn resnet8 resnet20 vgg11-w0.25)
 py=/usr/bin/python3
+# ../shared/bench/blas_env.py picks the OpenBLAS kernel that fits this CPU unless OPENBLAS_CORETYPE is already set;
+# some machines here export OPENBLAS_CORETYPE=Haswell globally, which would hold PyTorch's Linear layers at AVX2
+unset OPENBLAS_CORETYPE
 log=$(mktemp)
 "$root/bin/lanes" --help > /dev/null 2>&1   # build first, outside the timings
 for round in $(seq "$rounds"); do

@@ -9,13 +9,16 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Set;
 
-/** {@code lanes bench gemm|step|infer}: kernel, training-step and saved-model inference throughput. */
+/** {@code lanes bench gemm|peak|step|infer}: kernel, FMA peak, training-step and saved-model inference throughput. */
 final class BenchCommand {
     static final String HELP = """
             Usage: lanes bench gemm [--n N] [--threads T] [--json]
+                   lanes bench peak [--threads T] [--json]
                    lanes bench step [--model NAME] [--batch B] [--threads T] [--steps S] [--json]
                    lanes bench infer MODEL_FILE | --model NAME [--batch B] [--rounds R] [--threads T] [--json]
               gemm   times an NxN SGEMM of the active kernel set (default N 512), median and best GFLOPS
+              peak   the fp32 FMA peak of the vector unit as this JVM reaches it (12 independent FMA chains per
+                     thread): the ceiling "share of peak" divides by
               step   times full training steps (forward, loss, backward, Adam) of a zoo model on random data
                      after 30 warm-up steps (and >= 4 s) (default lenet5, batch 64, 100 timed steps); median ms/step and GFLOPS
                      (3 x forward FLOPs per step)
@@ -31,7 +34,7 @@ final class BenchCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) throws java.io.IOException {
         if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h")) {
-            if (argv.length == 0) throw new UsageException("lanes bench: missing benchmark name gemm|step|infer (see lanes bench --help)");
+            if (argv.length == 0) throw new UsageException("lanes bench: missing benchmark name gemm|peak|step|infer (see lanes bench --help)");
             out.print(HELP);
             return 0;
         }
@@ -48,6 +51,26 @@ final class BenchCommand {
                 int n = a.intValue("n", 512, 1, 16384);
                 int threads = a.intValue("threads", cpus, 1, 1024);
                 GemmBenchmark.Result r = GemmBenchmark.run(Kernels.active(), n, threads);
+                out.println(a.flag("json") ? r.toJson() : r.toString());
+            }
+            case "peak" -> {
+                Args a = new Args("lanes bench peak", rest, Set.of("threads"), Set.of("json"), 0);
+                if (a.help()) {
+                    out.print(HELP);
+                    return 0;
+                }
+                int threads = a.intValue("threads", 1, 1, 1024);
+                if (!Kernels.vectorized()) {
+                    throw new IllegalArgumentException("lanes bench peak measures the vector unit, but this run uses the scalar kernels: "
+                            + "run with --add-modules jdk.incubator.vector (bin/lanes does) and without -Dlanes.kernels=scalar");
+                }
+                dev.lanes.engine.bench.FmaPeak.Result r;
+                try {
+                    r = dev.lanes.engine.bench.FmaPeak.run(threads, 5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("lanes bench peak: interrupted", e);
+                }
                 out.println(a.flag("json") ? r.toJson() : r.toString());
             }
             case "step" -> {
@@ -114,7 +137,7 @@ final class BenchCommand {
                             + " FLOPs/image): " + r);
                 }
             }
-            default -> throw new UsageException("lanes bench: unknown benchmark '" + what + "'; use gemm, step or infer (see lanes bench --help)");
+            default -> throw new UsageException("lanes bench: unknown benchmark '" + what + "'; use gemm, peak, step or infer (see lanes bench --help)");
         }
         return 0;
     }

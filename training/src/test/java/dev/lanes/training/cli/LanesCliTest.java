@@ -59,7 +59,7 @@ class LanesCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--help", "train --help", "eval --help", "inspect --help", "bench --help", "bench gemm --help", "bench step --help"})
+    @ValueSource(strings = {"--help", "train --help", "eval --help", "inspect --help", "bench --help", "bench gemm --help", "bench peak --help", "bench step --help"})
     void helpOnEveryCommand(String line) {
         Run r = lanes(line.split(" "));
         assertEquals(0, r.status(), r.err());
@@ -161,6 +161,14 @@ class LanesCliTest {
     void benchGemmPrintsJson() {
         Run r = lanes("bench", "gemm", "--n", "64", "--threads", "1", "--json");
         assertEquals(0, r.status(), r.err());
+        assertTrue(number(r.out(), "median_gflops") > 0, r.out());
+    }
+
+    @Test
+    void benchPeakPrintsTheFmaCeilingOfThePreferredWidth() {
+        Run r = lanes("bench", "peak", "--threads", "1", "--json");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length(), (int) number(r.out(), "float_lanes"), r.out());
         assertTrue(number(r.out(), "median_gflops") > 0, r.out());
     }
 

@@ -119,6 +119,20 @@ class RunFolderCliTest {
     }
 
     @Test
+    void anOverwritingRunThatFailsLeavesNoOldModelBesideItsMetrics() {
+        // issue 13 #14: a fresh run removes the earlier model.lanes before it trains, so a run that fails before
+        // saving cannot leave the old model next to the new run's metrics
+        String data = TestData.mnistDir().toString();
+        Path out = tmp.resolve("run");
+        assertEquals(0, lanes(train(out, data)).status());
+        assertTrue(Files.exists(out.resolve("model.lanes")));
+        Run failed = lanes(train(out, data, "--overwrite", "--lr", "1e6"));
+        assertEquals(1, failed.status(), failed.err());
+        assertFalse(Files.exists(out.resolve("model.lanes")), "the earlier run's model is gone with its checkpoints");
+        assertFalse(Files.exists(out.resolve("checkpoints/epoch-0001.lanes")));
+    }
+
+    @Test
     void adamAtAnAbsurdRateStopsAsDivergedInsteadOfWritingAModel() {
         Path out = tmp.resolve("run");
         Run r = lanes(train(out, TestData.mnistDir().toString(), "--lr", "1e6"));

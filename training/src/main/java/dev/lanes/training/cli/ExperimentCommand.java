@@ -147,18 +147,28 @@ final class ExperimentCommand {
                 if (e.getMessage() != null && e.getMessage().startsWith("--")) throw a.error(e.getMessage());
                 throw e;
             }
-            Files.writeString(outDir.resolve("results.json"), r.toResultsJson() + "\n", StandardCharsets.UTF_8);
+            Files.writeString(outDir.resolve("results.json"), r.toResultsJson().put("command", commandLine(argv)) + "\n", StandardCharsets.UTF_8);
             out.print(r.table());
             out.println("wrote results.json and models/ in " + outDir);
             if (json) out.println(r.toJson());
             return 0;
         }
         ExperimentReport report = ExperimentRunner.run(experiment, o, train, test, source.augmentByDefault(), outDir, log);
-        Files.writeString(outDir.resolve("results.json"), report.toResultsJson() + "\n", StandardCharsets.UTF_8);
+        Files.writeString(outDir.resolve("results.json"), report.toResultsJson().put("command", commandLine(argv)) + "\n", StandardCharsets.UTF_8);
         Files.writeString(outDir.resolve("experiment.svg"), report.svg(), StandardCharsets.UTF_8);
         out.print(report.table());
         out.println("wrote results.json, experiment.svg and models/ in " + outDir);
         if (json) out.println(report.toJson());
         return 0;
+    }
+
+    /** The command that made a result, for lanes report: as typed, with the data folder as the README names it. */
+    static String commandLine(String[] argv) {
+        StringBuilder b = new StringBuilder("bin/lanes experiment");
+        for (String x : argv) {
+            String shown = dev.lanes.training.experiment.ClaimsReport.shortData(x);
+            b.append(' ').append(shown.isEmpty() || shown.contains(" ") ? "'" + shown + "'" : shown);
+        }
+        return b.toString();
     }
 }

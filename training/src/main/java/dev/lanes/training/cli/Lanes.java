@@ -19,6 +19,7 @@ public final class Lanes {
               inspect     list a saved model's layers, shapes, parameters and FLOPs (--sparsity: its dead filters)
               prune       remove a saved model's dead filters (BN folded), check and time the smaller model
               compress    compress a saved model: compress lowrank factorises its layers by truncated SVD
+              report      every method's claims against the stored experiment results, one table (report --help)
               bench       benchmark GEMM (bench gemm), training steps (bench step) or a saved model's inference (bench infer)
             """;
 
@@ -33,7 +34,7 @@ public final class Lanes {
     /** Runs a command; returns the exit status instead of exiting (for tests). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
-            err.println("lanes: missing command (train, experiment, eval, inspect, prune, compress, bench); see lanes --help");
+            err.println("lanes: missing command (train, experiment, eval, inspect, prune, compress, report, bench); see lanes --help");
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -49,8 +50,9 @@ public final class Lanes {
                 case "inspect" -> InspectCommand.run(rest, out, err);
                 case "prune" -> PruneCommand.run(rest, out, err);
                 case "compress" -> CompressCommand.run(rest, out, err);
+                case "report" -> ReportCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
-                default -> throw new UsageException("lanes: unknown command '" + args[0] + "'; use train, experiment, eval, inspect, prune, compress or bench (see lanes --help)");
+                default -> throw new UsageException("lanes: unknown command '" + args[0] + "'; use train, experiment, eval, inspect, prune, compress, report or bench (see lanes --help)");
             };
         } catch (UsageException e) {
             err.println(e.getMessage());

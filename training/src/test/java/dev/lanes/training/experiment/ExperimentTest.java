@@ -70,6 +70,13 @@ class ExperimentTest {
         String svg = Files.readString(dir.resolve("experiment.svg"));
         assertEquals(4, svg.split("<polyline", -1).length - 1, "one line per arm and seed");
         assertTrue(Files.exists(dir.resolve("models").resolve("method-seed2.lanes")));
+        // the result records the command that made it, which lanes report names beside each claim
+        String command = (String) results.get("command");
+        assertTrue(command.startsWith("bin/lanes experiment baseline --data ") && command.endsWith("--out " + dir + " --json"), command);
+        ByteArrayOutputStream rep = new ByteArrayOutputStream();
+        assertEquals(0, Lanes.run(new String[] {"report", "--results", tmp.toString()}, new PrintStream(rep, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(rep.toString(StandardCharsets.UTF_8).contains("`" + command + "`"), rep.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -50,6 +50,8 @@ class VectorPoolingProperties {
         float[] x = random(seed, size + off, 4f);
         for (int i = 0; i < x.length; i++) x[i] = Math.round(x[i] * 2) / 2f;
         if (nan && size > 3) x[off + size / 3] = Float.NaN;
+        // and now and then NaNs side by side, so that a NaN is the best so far when another NaN or a number follows
+        if (nan && size > 12 && seed % 3 == 0) x[off + size / 2] = x[off + size / 2 + 1] = x[off + size / 2 + 5] = Float.NaN;
         return x;
     }
 

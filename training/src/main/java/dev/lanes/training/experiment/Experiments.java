@@ -16,6 +16,7 @@ public final class Experiments {
         add(new RescaleExperiment());
         add(new SparsityExperiment());
         add(new DistillExperiment());
+        add(new LowRankExperiment());
     }
 
     private Experiments() {}

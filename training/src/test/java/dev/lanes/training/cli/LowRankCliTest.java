@@ -53,10 +53,28 @@ class LowRankCliTest {
         assertTrue(text.out().contains("layers factorised (energy 0.6)") && text.out().contains("accuracy"), text.out());
     }
 
+    /** --fine-tune-epochs trains the factorised model before it is written: eval of the file gives the reported accuracy. */
+    @Test
+    void fineTuningTrainsTheFactorisedModelBeforeSaving() throws Exception {
+        Path f = model(), out = tmp.resolve("ft.lanes");
+        LanesCliTest.Run p = lanes("compress", "lowrank", f.toString(), "--out", out.toString(), "--flops-ratio", "0.5",
+                "--fine-tune-epochs", "2", "--limit", "3000", "--batch", "32", "--lr", "3e-3", "--threads", "1", "--json");
+        assertEquals(0, p.status(), p.err());
+        String json = p.out().strip();
+        assertEquals(2, number(json, "fine_tune_epochs"));
+        // the model is untrained: fine-tuning is all the learning it gets
+        assertTrue(number(json, "accuracy_after") > number(json, "accuracy_factorised") + 0.1, json);
+        LanesCliTest.Run e = lanes("eval", out.toString(), "--json");
+        assertEquals(0, e.status(), e.err());
+        assertEquals(number(json, "accuracy_after"), number(e.out(), "test_accuracy"), 1e-9, e.out());
+        assertTrue(p.err().contains("epoch 2"), "progress on stderr: " + p.err());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"compress", "compress prune m.lanes", "compress lowrank", "compress lowrank m.lanes",
             "compress lowrank m.lanes --out x --energy 0", "compress lowrank m.lanes --out x --energy 1.5",
-            "compress lowrank m.lanes --out x --energy 0.5 --flops-ratio 0.5"})
+            "compress lowrank m.lanes --out x --energy 0.5 --flops-ratio 0.5", "compress lowrank m.lanes --out x --lr 0.001",
+            "compress lowrank m.lanes --out x --fine-tune-epochs -1"})
     void badLinesExitWithTwo(String line) {
         LanesCliTest.Run r = lanes(line.split(" "));
         assertEquals(2, r.status(), line + " -> " + r.status() + " " + r.err());

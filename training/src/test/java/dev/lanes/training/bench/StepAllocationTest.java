@@ -34,14 +34,18 @@ class StepAllocationTest {
             long id = Thread.currentThread().threadId();
             long best = Long.MAX_VALUE;
             float sink = 0;
-            for (int w = 0; w < WINDOWS && best >= BOUND_PER_STEP; w++) {
+            // at least WINDOWS windows, and more while C2 still compiles: on a loaded machine its queue falls behind
+            // and interpreted vector code allocates (seen at load average 9); a real allocation fails at the deadline
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            int windows = 0;
+            for (; (windows < WINDOWS || System.nanoTime() < deadline) && best >= BOUND_PER_STEP; windows++) {
                 long before = mx.getThreadAllocatedBytes(id);
                 for (int i = 0; i < STEPS; i++) sink += step.run();
                 best = Math.min(best, (mx.getThreadAllocatedBytes(id) - before) / STEPS);
             }
             assertTrue(Float.isFinite(sink), "loss became " + sink);
             assertTrue(best < BOUND_PER_STEP, "a steady-state small-cnn step allocated " + best + " bytes in the best of "
-                    + WINDOWS + " windows (bound " + BOUND_PER_STEP + ")");
+                    + windows + " windows (bound " + BOUND_PER_STEP + ")");
         } finally {
             Parallel.setThreads(previous);
         }

@@ -68,6 +68,12 @@ class FrozenPrefixStepAllocationTest {
                     .normalize(MnistDataset.MEAN, MnistDataset.STD).build();
             // 8 steps per epoch: epoch 1 fills the cache, the rest read it; 40 epochs give 320 steps
             Trainer.builder(model, opt, train).epochs(40).step(measured).build().fit();
+            // more epochs while C2 still compiles (its queue falls behind on a loaded machine, and interpreted
+            // vector code allocates); a real allocation fails at the deadline
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (measured.best >= BOUND_PER_STEP && System.nanoTime() < deadline) {
+                Trainer.builder(model, opt, train).epochs(10).step(measured).build().fit();
+            }
             assertTrue(step.cacheComplete());
             assertTrue(measured.best < BOUND_PER_STEP, "a steady-state cached step allocated " + measured.best + " bytes (bound " + BOUND_PER_STEP + ")");
         } finally {

@@ -80,6 +80,16 @@ def conv_cases():
         write(f"conv2d_{i}", layer_case("conv2d", conv, x, meta), meta)
 
 
+def grouped_conv_cases():
+    """groups=2 (two input channels per group, three filters per group, stride 2, bias) and depthwise (groups = channels, no bias)."""
+    for i, (cin, cout, groups, k, s, p, bias, hw) in enumerate([(4, 6, 2, 3, 2, 1, True, 8), (3, 3, 3, 3, 1, 1, False, 7)]):
+        torch.manual_seed(150 + i)
+        conv = nn.Conv2d(cin, cout, k, stride=s, padding=p, bias=bias, groups=groups)
+        x = leaf(2, cin, hw, hw)
+        meta = {"in": cin, "out": cout, "groups": groups, "kernel": k, "stride": s, "padding": p, "bias": str(bias).lower()}
+        write(f"conv2d_grouped_{i}", layer_case("conv2d", conv, x, meta), meta)
+
+
 def batchnorm_case():
     torch.manual_seed(200)
     bn = nn.BatchNorm2d(3, momentum=0.1, eps=1e-5)
@@ -207,6 +217,7 @@ if __name__ == "__main__":
     torch.set_num_threads(1)
     os.makedirs(OUT, exist_ok=True)
     conv_cases()
+    grouped_conv_cases()
     batchnorm_case()
     linear_case()
     pool_cases()

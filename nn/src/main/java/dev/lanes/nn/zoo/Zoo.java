@@ -34,7 +34,7 @@ public final class Zoo {
      * {@code mlp-H1[-H2...]} ({@link Mlp}) and {@code cnn-W1[-W2...]} ({@link ConvNet}).
      */
     public static List<String> names() {
-        return List.of("lenet5", "small-cnn", "gap-cnn", "vgg11", "resnet8", "resnet20");
+        return List.of("lenet5", "small-cnn", "gap-cnn", "gap-cnn-ds", "vgg11", "resnet8", "resnet20");
     }
 
     /** A model by name for 28×28 inputs where the model has a fixed resolution. */
@@ -48,6 +48,7 @@ public final class Zoo {
         if (n.equals("lenet5") || n.equals("lenet-5")) return lenet5(inChannels, height, width, numClasses, seed);
         if (n.equals("small-cnn") || n.equals("smallcnn")) return smallCnn(inChannels, height, width, numClasses, seed);
         if (n.equals("gap-cnn")) return gapCnn(inChannels, numClasses, seed);
+        if (n.equals("gap-cnn-ds")) return gapCnnDs(inChannels, numClasses, seed);
         if (Mlp.matches(n)) return Mlp.create(n, inChannels * height * width, numClasses, seed);
         if (ConvNet.matches(n)) return ConvNet.create(n, inChannels, height, width, numClasses, seed);
         if (n.equals("vgg11")) return vgg11(inChannels, numClasses, 1.0, seed);
@@ -127,6 +128,23 @@ public final class Zoo {
                 .add("conv2", new Conv2d(16, 32, 5, 1, 2, false)).add("bn2", new BatchNorm2d(32)).add("relu2", new ReLU())
                 .add("pool2", new MaxPool2d(2))
                 .add("conv3", new Conv2d(32, 64, 3, 1, 1, false)).add("bn3", new BatchNorm2d(64)).add("relu3", new ReLU())
+                .add("pool", new GlobalAvgPool())
+                .add("fc", new Linear(64, numClasses)), seed);
+    }
+
+    /**
+     * gap-cnn's compact twin: the same first conv (few input channels, where a depthwise split saves nothing),
+     * pools, widths and head, with conv2 and conv3 replaced by {@link DepthwiseSeparable} blocks 16 → 32 and
+     * 32 → 64: conv5×5(16, pad 2)-BN-ReLU-maxpool2-block2-maxpool2-block3-global avgpool-fc. About 7× fewer
+     * parameters than gap-cnn (4 362 against 32 506 for one input channel and 10 classes).
+     */
+    public static Sequential gapCnnDs(int inChannels, int numClasses, long seed) {
+        return finish(new Sequential()
+                .add("conv1", new Conv2d(inChannels, 16, 5, 1, 2, false)).add("bn1", new BatchNorm2d(16)).add("relu1", new ReLU())
+                .add("pool1", new MaxPool2d(2))
+                .add("block2", DepthwiseSeparable.block(16, 32, 1))
+                .add("pool2", new MaxPool2d(2))
+                .add("block3", DepthwiseSeparable.block(32, 64, 1))
                 .add("pool", new GlobalAvgPool())
                 .add("fc", new Linear(64, numClasses)), seed);
     }

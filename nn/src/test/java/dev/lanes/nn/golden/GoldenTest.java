@@ -93,6 +93,18 @@ class GoldenTest {
         }
     }
 
+    /** groups=2 and depthwise (groups = channels): y, dx, dweight (and dbias) against PyTorch's groups argument. */
+    @Test
+    void groupedConv2d() throws IOException {
+        for (int i = 0; i < 2; i++) {
+            TensorFile.Contents c = read("conv2d_grouped_" + i);
+            int k = meta(c, "kernel"), s = meta(c, "stride"), p = meta(c, "padding");
+            Conv2d conv = new Conv2d(meta(c, "in"), meta(c, "out"), k, k, s, s, p, p, Boolean.parseBoolean(c.metadata().get("bias")), meta(c, "groups"));
+            assertTrue(conv.groups() > 1 && c.tensor("weight").shape()[1] == meta(c, "in") / meta(c, "groups"), "a grouped weight");
+            layerCase("conv2d_grouped_" + i, conv, c);
+        }
+    }
+
     @Test
     void batchNorm2dTraining() throws IOException {
         TensorFile.Contents c = read("batchnorm2d");

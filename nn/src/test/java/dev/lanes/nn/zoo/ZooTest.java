@@ -9,12 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanes.engine.Tensor;
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.Arch;
+import dev.lanes.nn.arch.SpecJson;
+import dev.lanes.nn.io.ModelFile;
+import dev.lanes.nn.layers.Conv2d;
 import dev.lanes.nn.layers.Residual;
 import dev.lanes.nn.layers.Sequential;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ZooTest {
+    @TempDir Path tmp;
+
     private static Tensor random(long seed, int... shape) {
         SplittableRandom rng = new SplittableRandom(seed);
         Tensor t = Tensor.zeros(shape);
@@ -132,5 +140,66 @@ class ZooTest {
         assertThrows(IllegalArgumentException.class, () -> Zoo.create("resnet10", 3, 10, 0));
         assertEquals(6 * 5 + 2, Zoo.create("resnet32", 3, 10, 0).namedParameters().keySet().stream()
                 .filter(k -> k.endsWith("conv1.weight") || k.endsWith("conv2.weight") || k.equals("fc.weight")).count());
+    }
+
+    @Test
+    void depthwiseSeparableBlockIsDepthwiseThenPointwise() {
+        Sequential b = DepthwiseSeparable.block(8, 12, 2);
+        assertEquals("[depthwise, bn1, relu1, pointwise, bn2, relu2]", b.childNames().toString());
+        assertEquals("Conv2d(8→8, 3x3, stride 2, pad 1, groups 8, no bias)", b.get(0).describe());
+        assertEquals("Conv2d(8→12, 1x1, stride 1, pad 0, no bias)", b.get(3).describe());
+        // depthwise 8·9, BN 2·8, pointwise 8·12, BN 2·12
+        assertEquals(72 + 16 + 96 + 24, b.parameterCount());
+        assertArrayEquals(new int[]{3, 12, 4, 3}, b.forward(random(1, 3, 8, 7, 5)).shape(), "3x3, pad 1, stride 2: 7x5 -> 4x3");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DepthwiseSeparable.block(0, 4, 1));
+        assertTrue(e.getMessage().contains("in=0"), e.getMessage());
+    }
+
+    @Test
+    void gapCnnDsMirrorsGapCnnWithAtLeastThreeTimesFewerParameters() {
+        Sequential compact = Zoo.create("gap-cnn-ds", 1, 10, 1), standard = Zoo.create("gap-cnn", 1, 10, 1);
+        assertEquals("[conv1, bn1, relu1, pool1, block2, pool2, block3, pool, fc]", compact.childNames().toString());
+        assertEquals(standard.get(0).describe(), compact.get(0).describe(), "the first conv stays a normal conv");
+        assertEquals("Conv2d(16→16, 3x3, stride 1, pad 1, groups 16, no bias)", ((Sequential) compact.get(4)).get(0).describe());
+        assertEquals("Conv2d(32→64, 1x1, stride 1, pad 0, no bias)", ((Sequential) compact.get(6)).get(3).describe());
+        // conv1 400 + BN 32, block2 144 + 32 + 512 + 64, block3 288 + 64 + 2048 + 128, fc 650
+        assertEquals(432 + 752 + 2528 + 650, compact.parameterCount());
+        assertEquals(400 + 32 + 12800 + 64 + 18432 + 128 + 650, standard.parameterCount());
+        assertTrue(3 * compact.parameterCount() <= standard.parameterCount(), compact.parameterCount() + " vs " + standard.parameterCount());
+        int[] in = {2, 1, 28, 28};
+        assertTrue(3 * compact.flops(in) <= standard.flops(in), compact.flops(in) + " vs " + standard.flops(in));
+        for (int size : new int[]{4, 28, 33}) {
+            assertArrayEquals(new int[]{2, 10}, compact.forward(random(size, 2, 1, size, size)).shape(), "at " + size);
+            assertNull(compact.backward(random(1, 2, 10), false));
+        }
+        Sequential rgb = Zoo.create("gap-cnn-ds", 3, 7, 2);
+        assertArrayEquals(new int[]{1, 7}, rgb.forward(random(3, 1, 3, 32, 32)).shape());
+        assertEquals(3 * 400 + 32 + 752 + 2528 + 64 * 7 + 7, rgb.parameterCount());
+    }
+
+    @Test
+    void gapCnnDsRoundTripsThroughItsSpecJsonAndTheModelFile() throws Exception {
+        Sequential m = Zoo.create("gap-cnn-ds", 1, 10, 5);
+        m.forward(random(4, 8, 1, 28, 28)); // training mode: BN's running statistics move away from 0 and 1
+        m.eval();
+        String json = SpecJson.toJson(m.spec());
+        String flat = json.replaceAll("\\s", "");
+        assertTrue(flat.contains("\"groups\":16") && flat.contains("\"groups\":32"), json);
+        assertEquals(m.spec(), SpecJson.fromJson(json));
+        Module rebuilt = Arch.build(SpecJson.fromJson(json), 6);
+        assertEquals(m.namedParameters().keySet(), rebuilt.namedParameters().keySet());
+        m.namedParameters().forEach((k, p) -> assertArrayEquals(p.shape(), rebuilt.namedParameters().get(k).shape(), k));
+        assertEquals(m.namedBuffers().keySet(), rebuilt.namedBuffers().keySet());
+
+        Path file = tmp.resolve("gap-cnn-ds.lanes");
+        ModelFile.save(file, m);
+        Module back = ModelFile.read(file).build().eval();
+        assertEquals(m.spec(), back.spec());
+        assertArrayEquals(new int[]{32, 1, 3, 3}, back.namedParameters().get("block3.depthwise.weight").shape());
+        assertEquals(32, ((Conv2d) ((Sequential) ((Sequential) back).get(6)).get(0)).groups());
+        Tensor x = random(9, 3, 1, 28, 28);
+        Tensor want = m.forward(x);
+        assertTrue(nonZero(want), "a non-trivial output");
+        assertArrayEquals(want.toArray(), back.forward(x).toArray(), "identical outputs after the file round trip");
     }
 }

@@ -122,6 +122,11 @@ final class ExperimentCommand {
                 a.intValue("seeds", d.seeds(), 1, 1000), a.intValue("limit", d.limit(), 1, Integer.MAX_VALUE),
                 a.intValue("batch", d.batch(), 1, 1 << 16), a.doubleValue("lr", d.lr(), 0, true), a.intValue("threads", d.threads(), 1, 1024));
         int testLimit = a.intValue("test-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+        try {
+            experiment.methodModel(o); // e.g. a model without a compact twin, refused before any data is read
+        } catch (IllegalArgumentException e) {
+            throw a.error(e.getMessage());
+        }
         boolean json = a.flag("json");
         Path outDir = Path.of(a.string("out", Path.of("runs", "experiment-" + name).toString())).toAbsolutePath().normalize();
         PrintStream log = json ? err : out;

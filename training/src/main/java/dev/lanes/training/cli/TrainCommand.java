@@ -46,8 +46,8 @@ final class TrainCommand {
     static final String HELP = """
             Usage: lanes train [options]
               Trains a model, evaluates it after every epoch, and reports test accuracy at the end.
-              --model NAME         lenet5 | small-cnn | gap-cnn | vgg11 | resnet8 | resnet20 | mlp-H1[-H2...] | cnn-W1[-W2...]
-                                   (default lenet5)
+              --model NAME         lenet5 | small-cnn | gap-cnn | gap-cnn-ds | vgg11 | resnet8 | resnet20 |
+                                   mlp-H1[-H2...] | cnn-W1[-W2...] (default lenet5)
               --data DIR           folder with MNIST-style IDX files (train-/t10k-images-idx3-ubyte.gz ...),
                                    CIFAR-10 binary batches, or one CSV table (class in the last column; split
                                    80/20 per class with seed 1, features standardised by the training split)

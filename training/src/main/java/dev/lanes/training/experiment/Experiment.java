@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * One named experiment: what the method arm adds to the baseline's training, and which claims it checks.
- * Both arms share data, seeds, batch order and the cosine schedule; only {@link #methods} differ. A method's
+ * Both arms share data, seeds, batch order and the cosine schedule; only {@link #methods} (and, for an
+ * experiment on architectures, {@link #methodModel}) differ. A method's
  * issue adds its experiment to {@link Experiments}.
  */
 public interface Experiment {
@@ -17,6 +18,13 @@ public interface Experiment {
 
     /** The methods of the method arm, in composition order (empty: the method arm trains as the baseline). */
     List<MethodSpec> methods(ExperimentOptions options);
+
+    /**
+     * The zoo model the method arm trains: by default the baseline's ({@code options.model()}); an experiment that
+     * compares architectures (a compact model against its standard twin) names another. Other arms train the
+     * baseline's. Throws IllegalArgumentException when {@code options.model()} has no counterpart.
+     */
+    default String methodModel(ExperimentOptions options) { return options.model(); }
 
     /** The claims this experiment checks against the two arms' results. */
     List<Claim> claims(ExperimentOptions options, ArmResult baseline, ArmResult method);

@@ -12,6 +12,11 @@ public record ExperimentOptions(String model, String data, int epochs, int seeds
         }
     }
 
+    /** The same options for another zoo model (an arm that trains a different architecture). */
+    public ExperimentOptions withModel(String otherModel) {
+        return new ExperimentOptions(otherModel, data, epochs, seeds, limit, batch, lr, threads);
+    }
+
     /** Seed of run {@code i} (0-based): initialisation, batch order and dropout; the same in both arms. */
     public long seed(int i) { return 1 + i; }
 }

@@ -80,6 +80,10 @@ public record ExperimentReport(String experiment, ExperimentOptions options, Arm
                 options.lr(), options.threads()));
         if (!method.methods().isEmpty()) sb.append("method arm: ").append(String.join(" ", method.methods())).append('\n');
         for (ArmResult a : others) if (!a.methods().isEmpty()) sb.append(a.name()).append(" arm: ").append(String.join(" ", a.methods())).append('\n');
+        for (ArmResult a : compared()) {
+            Object model = armFields.getOrDefault(a.name(), Map.of()).get("model"); // an arm that trains another architecture
+            if (model != null) sb.append(a.name()).append(" arm model: ").append(model).append('\n');
+        }
         List<ArmResult> arms = arms();
         String cell = "%-24s";
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-32s", ""));

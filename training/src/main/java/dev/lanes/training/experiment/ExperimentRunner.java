@@ -31,7 +31,8 @@ import java.util.Locale;
  * batch order and per-step cosine schedule from {@code lr} to 0; the test split is evaluated after every
  * epoch and once more on the final model (whose accuracy is the run's). Training time is the wall time of the
  * run without those evaluations, so work a method does between epochs is charged to it. Each run's final
- * model is saved under {@code out/models/}.
+ * model is saved under {@code out/models/}. The method arm trains {@link Experiment#methodModel}, by default
+ * the baseline's model.
  */
 public final class ExperimentRunner {
     private ExperimentRunner() {}
@@ -45,22 +46,27 @@ public final class ExperimentRunner {
         if (o.limit() < train.size()) train = train.subset(0, o.limit());
         float[][] norm = DatasetStats.meanStd(train);
         List<MethodSpec> methods = experiment.methods(o);
+        // the method arm's options: the baseline's, or the same for the architecture the experiment compares with
+        String methodModel = experiment.methodModel(o);
+        ExperimentOptions mo = methodModel.equals(o.model()) ? o : o.withModel(methodModel);
         List<String> methodNames = new ArrayList<>();
         for (MethodSpec m : methods) methodNames.add(m.toString());
         // baseline, method, then the experiment's other arms: each arm's methods and runs
         List<String> armNames = new ArrayList<>(List.of("baseline", "method"));
         List<List<MethodSpec>> armMethods = new ArrayList<>(List.of(List.of(), methods));
+        List<ExperimentOptions> armOptions = new ArrayList<>(List.of(o, mo));
         experiment.otherArms(o).forEach((name, ms) -> {
             armNames.add(name);
             armMethods.add(List.copyOf(ms));
+            armOptions.add(o);
         });
         List<List<RunResult>> runs = new ArrayList<>();
         for (int a = 0; a < armNames.size(); a++) runs.add(new ArrayList<>());
         Files.createDirectories(out);
         warmUp(o, train, test, norm, augment, out);
-        if (!methods.isEmpty()) {
+        if (!methods.isEmpty() || mo != o) {
             try {
-                warmUp(o, train, test, norm, augment, out, methods);
+                warmUp(mo, train, test, norm, augment, out, methods);
             } catch (IllegalArgumentException e) {
                 // a method that cannot run a one-epoch run (e.g. a fixed switch after epoch 3) is warmed by the baseline only
                 log.println("warm-up with the methods skipped: " + e.getMessage());
@@ -71,7 +77,7 @@ public final class ExperimentRunner {
             // rotate which arm goes first, so slow drift of a shared machine and allocations hit every arm alike
             for (int k = 0; k < armNames.size(); k++) {
                 int a = (k + i) % armNames.size();
-                runs.get(a).add(runOne(armNames.get(a), armMethods.get(a), o, seed, train, test, norm, augment, out, log));
+                runs.get(a).add(runOne(armNames.get(a), armMethods.get(a), armOptions.get(a), seed, train, test, norm, augment, out, log));
             }
         }
         List<ArmResult> arms = new ArrayList<>();
@@ -83,7 +89,8 @@ public final class ExperimentRunner {
         ArmResult b = arms.get(0), m = arms.get(1);
         List<ArmResult> others = arms.subList(2, arms.size());
         java.util.Map<String, java.util.Map<String, Object>> fields = new java.util.LinkedHashMap<>();
-        for (ArmResult arm : arms.subList(1, arms.size())) fields.put(arm.name(), experiment.armFields(b, arm));
+        for (ArmResult arm : arms.subList(1, arms.size())) fields.put(arm.name(), new java.util.LinkedHashMap<>(experiment.armFields(b, arm)));
+        if (mo != o) fields.get("method").put("model", mo.model()); // the table and the JSON say which model the arm trained
         return new ExperimentReport(experiment.name(), o, b, m, List.copyOf(others), fields, experiment.claims(o, b, m, List.copyOf(others)));
     }
 

@@ -17,6 +17,7 @@ public final class Experiments {
         add(new SparsityExperiment());
         add(new DistillExperiment());
         add(new LowRankExperiment());
+        add(new CompactExperiment());
     }
 
     private Experiments() {}
@@ -27,13 +28,14 @@ public final class Experiments {
 
     public static List<Experiment> all() { return List.copyOf(REGISTRY.values()); }
 
-    /** {@code e} with its method arm running {@code methods} instead; everything else (arms, claims, defaults) is e's. */
+    /** {@code e} with its method arm running {@code methods} instead; everything else (arms, models, claims, defaults) is e's. */
     public static Experiment withMethods(Experiment e, List<dev.lanes.training.methods.MethodSpec> methods) {
         List<dev.lanes.training.methods.MethodSpec> ms = List.copyOf(methods);
         return new Experiment() {
             @Override public String name() { return e.name(); }
             @Override public String description() { return e.description(); }
             @Override public List<dev.lanes.training.methods.MethodSpec> methods(ExperimentOptions o) { return ms; }
+            @Override public String methodModel(ExperimentOptions o) { return e.methodModel(o); }
             @Override public List<Claim> claims(ExperimentOptions o, ArmResult b, ArmResult m) { return e.claims(o, b, m); }
             @Override public List<Claim> claims(ExperimentOptions o, ArmResult b, ArmResult m, List<ArmResult> others) { return e.claims(o, b, m, others); }
             @Override public Map<String, List<dev.lanes.training.methods.MethodSpec>> otherArms(ExperimentOptions o) { return e.otherArms(o); }

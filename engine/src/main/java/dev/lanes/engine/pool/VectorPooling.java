@@ -5,55 +5,21 @@ import dev.lanes.engine.VectorSums;
 import dev.lanes.engine.Workspace;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API pooling, split over the batch×channel planes. Max pooling 2x2 stride 2 (the common case) has a
- * vector path that loads two rows of 2·L floats and
- * splits them into even and odd columns with lane shuffles; other max geometries run the reference window loop.
+ * vector path at the preferred width ({@link Max2x2Full}) and at 128 bits for narrower planes
+ * ({@link Max2x2Narrow}); other max geometries run the reference window loop.
  * Average pooling is separable: the window's input rows are added as whole vectors into a row buffer, then
  * each output takes its few columns from that buffer. Max pooling keeps the reference's tie and NaN rules.
  */
 public final class VectorPooling implements PoolingKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I = S.withLanes(int.class);
     private static final int L = S.length();
-    /** 0, 2, 4, ...: the even columns of a row, as argmax offsets. */
-    private static final IntVector EVEN_V;
     /** Input floats per chunk below which a thread is not worth waking. */
     private static final int GRAIN = 1 << 14;
-
-    /** Deinterleaving shuffles: the even (odd) lanes of a vector pair, the first vector's into the low half. */
-    private static final VectorShuffle<Float> EVEN_LO, EVEN_HI, ODD_LO, ODD_HI;
-    /** The high half of the lanes. */
-    private static final VectorMask<Float> HI;
-    private static final IntVector ZERO_I = IntVector.zero(I), ONE_I = IntVector.broadcast(I, 1);
-
-    static {
-        int[] even = new int[L];
-        for (int i = 0; i < L; i++) even[i] = 2 * i;
-        EVEN_V = IntVector.fromArray(I, even, 0);
-        int h = L / 2;
-        int[] el = new int[L], eh = new int[L], ol = new int[L], oh = new int[L];
-        boolean[] hi = new boolean[L];
-        for (int k = 0; k < L; k++) {
-            el[k] = k < h ? 2 * k : 0;
-            ol[k] = k < h ? 2 * k + 1 : 1;
-            eh[k] = k < h ? 0 : 2 * (k - h);
-            oh[k] = k < h ? 1 : 2 * (k - h) + 1;
-            hi[k] = k >= h;
-        }
-        EVEN_LO = VectorShuffle.fromArray(S, el, 0);
-        EVEN_HI = VectorShuffle.fromArray(S, eh, 0);
-        ODD_LO = VectorShuffle.fromArray(S, ol, 0);
-        ODD_HI = VectorShuffle.fromArray(S, oh, 0);
-        HI = VectorMask.fromArray(S, hi, 0);
-    }
-
     private static final LoopTask.PerThread<Task> TASKS = new LoopTask.PerThread<>(Task::new);
 
     /** The arguments of one call, reused so that dispatch allocates nothing (see {@link LoopTask}). */
@@ -203,43 +169,13 @@ public final class VectorPooling implements PoolingKernels {
 
     /** One plane of 2x2 stride-2 max pooling; {@code o} is the plane's first output index. */
     private static void max2x2(PoolShape s, float[] x, int in, float[] y, int yOff, int[] argmax, int o) {
-        int w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth();
-        if (ow < L) {
-            max2x2Scalar(s, x, in, y, yOff, argmax, o);
-            return;
-        }
-        int last = ow - L;
-        for (int i = 0; i < oh; i++) {
-            int r0 = 2 * i * w, out = o + i * ow;
-            for (int j = 0; ; j += L) {
-                if (j > last) {
-                    if (j == last + L) break;
-                    j = last; // one overlapping vector for the tail: it rewrites the same values
-                }
-                int a = r0 + 2 * j, p = in + a;
-                FloatVector t0 = FloatVector.fromArray(S, x, p), t1 = FloatVector.fromArray(S, x, p + L);
-                FloatVector b0 = FloatVector.fromArray(S, x, p + w), b1 = FloatVector.fromArray(S, x, p + w + L);
-                FloatVector best = t0.rearrange(EVEN_LO).blend(t1.rearrange(EVEN_HI), HI);
-                FloatVector v = t0.rearrange(ODD_LO).blend(t1.rearrange(ODD_HI), HI);
-                // window order (0,0) (0,1) (1,0) (1,1); a later element wins when greater or NaN
-                VectorMask<Float> m = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
-                best = best.blend(v, m);
-                IntVector d = ZERO_I.blend(ONE_I, m.cast(I));
-                v = b0.rearrange(EVEN_LO).blend(b1.rearrange(EVEN_HI), HI);
-                m = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
-                best = best.blend(v, m);
-                d = d.blend(w, m.cast(I));
-                v = b0.rearrange(ODD_LO).blend(b1.rearrange(ODD_HI), HI);
-                m = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
-                best = best.blend(v, m);
-                d = d.blend(w + 1, m.cast(I));
-                best.intoArray(y, yOff + out + j);
-                d.add(EVEN_V).add(a).intoArray(argmax, out + j);
-            }
-        }
+        int ow = s.outWidth();
+        if (ow >= L) Max2x2Full.plane(s, x, in, y, yOff, argmax, o);
+        else if (Max2x2Narrow.L < L && ow >= Max2x2Narrow.L) Max2x2Narrow.plane(s, x, in, y, yOff, argmax, o);
+        else max2x2Scalar(s, x, in, y, yOff, argmax, o);
     }
 
-    /** The 2x2 stride-2 window as a plain loop, for planes narrower than one vector of outputs. */
+    /** The 2x2 stride-2 window as a plain loop, for planes narrower than 4 outputs (or than a vector when that is 4 lanes). */
     private static void max2x2Scalar(PoolShape s, float[] x, int in, float[] y, int yOff, int[] argmax, int o) {
         int w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth();
         for (int i = 0; i < oh; i++) {

@@ -11,7 +11,7 @@ import java.util.Map;
 public final class RankChoice {
     private RankChoice() {}
 
-    /** Per layer the smallest r whose top-r σ² hold at least {@code energy} of Σ σ² (0 < energy ≤ 1). */
+    /** Per layer the smallest r whose top-r σ² hold at least {@code energy} of Σ σ² (0 &lt; energy ≤ 1). */
     public static Map<String, Integer> byEnergy(List<LowRankLayer> layers, double energy) {
         if (!(energy > 0 && energy <= 1)) throw new IllegalArgumentException("low rank: energy " + energy + " is outside (0, 1]");
         Map<String, Integer> out = new LinkedHashMap<>();
@@ -28,7 +28,7 @@ public final class RankChoice {
     }
 
     /**
-     * Ranks bringing the layers' forward FLOPs to at most {@code ratio} of what they are (0 < ratio ≤ 1), chosen
+     * Ranks bringing the layers' forward FLOPs to at most {@code ratio} of what they are (0 &lt; ratio ≤ 1), chosen
      * greedily: each step takes the cut (a layer's first factorisation at its break-even rank, or one rank less
      * for a factorised layer) that loses the least share of that layer's σ² per FLOP saved. When even rank 1
      * everywhere misses the budget, that is the plan.

@@ -105,7 +105,12 @@ public final class Trainer {
     public TrainingResult fit() {
         long start = System.nanoTime();
         int first = state.completedEpochs() + 1;
-        for (TrainingMethod m : state.methods()) state.apply(m.onRunStart(state));
+        List<TrainingMethod> methods = state.methods();
+        for (int i = 0; i < methods.size(); i++) {
+            Module before = state.model();
+            state.apply(methods.get(i).onRunStart(state));
+            tellOthers(methods.get(i), before, i); // only those before it have started
+        }
         DataLoader train = state.trainLoader();
         for (TrainingListener l : listeners) l.onRunStart(first, epochs, train.batchesPerEpoch(), train.samplesPerEpoch());
         boolean stopped = shouldStop();
@@ -113,7 +118,11 @@ public final class Trainer {
             for (TrainingMethod m : state.methods()) m.onEpochStart(state, epoch);
             EpochMetrics metrics = runEpoch(epoch);
             state.addEpoch(metrics);
-            for (TrainingMethod m : state.methods()) state.apply(m.onEpochEnd(state, metrics));
+            for (TrainingMethod m : methods) {
+                Module before = state.model();
+                state.apply(m.onEpochEnd(state, metrics));
+                tellOthers(m, before, methods.size());
+            }
             for (TrainingListener l : listeners) l.onEpochEnd(metrics, state);
             stopped = shouldStop();
         }
@@ -121,6 +130,23 @@ public final class Trainer {
                 (System.nanoTime() - start) / 1e9);
         for (TrainingListener l : listeners) l.onRunEnd(r);
         return r;
+    }
+
+    /**
+     * After {@code changer} acted: if it replaced the model, every other started method (the first
+     * {@code started} in the list) hears of it at once, before anyone else acts on the new model. A replacement
+     * made in answer is told on in turn.
+     */
+    private void tellOthers(TrainingMethod changer, Module before, int started) {
+        if (state.model() == before) return;
+        List<TrainingMethod> methods = state.methods();
+        for (int j = 0; j < started; j++) {
+            TrainingMethod other = methods.get(j);
+            if (other == changer) continue;
+            Module now = state.model();
+            state.apply(other.onModelReplaced(state, before));
+            tellOthers(other, now, started);
+        }
     }
 
     /** One epoch (1-based) of training then evaluation. */

@@ -76,11 +76,26 @@ public final class Constrained implements TrainingMethod {
 
     @Override
     public Changes onRunStart(TrainingState state) {
+        return bind(state, restoredBlock);
+    }
+
+    /**
+     * Another method replaced the model (a prune keeps the weights packed, codes and scales of what survives):
+     * the codes and the step re-bind to the new model's weights, the block size carries over, and the scales'
+     * Adam moments restart, as after a resume.
+     */
+    @Override
+    public Changes onModelReplaced(TrainingState state, dev.lanes.nn.Module before) {
+        int block = step != null && step.blocks() != null ? step.blocks().size() : restoredBlock;
+        return bind(state, block);
+    }
+
+    private Changes bind(TrainingState state, int block) {
         weights = new ConstrainedWeights(state.model(), granularity, threshold);
         int n = weights.coordinateCount();
         int b = budget != null ? budget : mode == CoordinateDescentStep.Mode.EXHAUSTIVE ? n : Math.max(1, n / 100);
         step = new CoordinateDescentStep(state.model(), weights, mode, b, grow, shrink);
-        if (restoredBlock > 0 && step.blocks() != null) step.blocks().setSize(restoredBlock);
+        if (block > 0 && step.blocks() != null) step.blocks().setSize(Math.min(block, n));
         return Changes.step(step);
     }
 

@@ -20,6 +20,7 @@ public final class Methods {
         REGISTRY.put(FreezeOut.NAME, FreezeOut::of);
         REGISTRY.put(Rescale.NAME, Rescale::of);
         REGISTRY.put(Distill.NAME, Distill::of);
+        REGISTRY.put(Prune.NAME, Prune::of);
     }
 
     private Methods() {}

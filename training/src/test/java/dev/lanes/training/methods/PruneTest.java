@@ -74,10 +74,16 @@ class PruneTest {
         });
     }
 
-    /** Plants the dead channels into whatever model it sees at run start (rescale's low-resolution twin, listed after it). */
+    /**
+     * Plants the dead channels into whatever model it sees at the start of a fresh run (rescale's low-resolution
+     * twin, listed after it); a resumed run's checkpoint holds them already (and a pruned model other indices).
+     */
     static final class Planter implements TrainingMethod {
         @Override public String name() { return "plant"; }
-        @Override public Changes onRunStart(TrainingState s) { plant(s.model()); return Changes.NONE; }
+        @Override public Changes onRunStart(TrainingState s) {
+            if (s.completedEpochs() == 0) plant(s.model());
+            return Changes.NONE;
+        }
     }
 
     /**

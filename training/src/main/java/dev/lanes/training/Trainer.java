@@ -16,7 +16,8 @@ import java.util.List;
  * Runs epochs of mini-batch training: per batch the {@link Step} (by default {@link GradientStep}: forward,
  * softmax cross-entropy, backward, optimizer update) with the learning rate from the schedule; after each
  * epoch an evaluation on the validation loader, then the {@link TrainingMethod}s (in list order, each one's
- * {@link Changes} applied before the next is asked), then the listeners (progress, metrics files,
+ * {@link Changes} applied before the next is asked; when one replaces the model, every other started method hears
+ * of it at once through {@link TrainingMethod#onModelReplaced}), then the listeners (progress, metrics files,
  * checkpoints), which only observe a read-only {@link TrainingView}.
  *
  * <p>Determinism: the training order and augmentation depend only on the loader seed and the epoch, and

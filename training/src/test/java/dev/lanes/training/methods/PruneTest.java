@@ -63,9 +63,11 @@ class PruneTest {
         return m;
     }
 
-    static void plant(Module m) {
+    static void plant(Module m) { plant(m, PLANTED); }
+
+    static void plant(Module m, Map<String, int[]> dead) {
         Map<String, Module> modules = m.namedModules();
-        PLANTED.forEach((bn, channels) -> {
+        dead.forEach((bn, channels) -> {
             BatchNorm2d b = (BatchNorm2d) modules.get(bn);
             for (int c : channels) {
                 b.weight().value().data()[b.weight().value().offset() + c] = 0f;
@@ -273,6 +275,24 @@ class PruneTest {
         assertEquals(5, ((ConvSpec) SpecPaths.get(t.model().spec(), "conv1")).kernelH(), "full-size kernels");
         assertEquals(16 + 32 + 64 - 6, prune(t).filtersAfter());
         assertTrue(w.maxDiff(1) <= 1e-5f, "max |Δ| " + w.maxDiff(1));
+    }
+
+    @Test
+    void aResNetLosesInnerAndResidualChannelsWithItsOutputsKept() {
+        Sequential m = Zoo.create("resnet8", 1, 10, 3);
+        // inner channels of each block, and channel 6 of the stem's residual group (dead at the stem's ReLU and at layer1's join)
+        plant(m, Map.of("layer1.0.main.bn1", new int[] {1, 4}, "layer2.0.main.bn1", new int[] {2}, "layer3.0.main.bn1", new int[] {7, 30},
+                "bn1", new int[] {6}, "layer1.0.main.bn2", new int[] {6}));
+        Witness w = new Witness();
+        Trainer t = builder(m, 2, "prune").method(w).build();
+        t.fit();
+        assertEquals(15, out(t.model(), "conv1"), "the residual group loses channel 6 everywhere");
+        assertEquals(15, out(t.model(), "layer1.0.main.conv2"));
+        assertEquals(15, ((ConvSpec) SpecPaths.get(t.model().spec(), "layer2.0.shortcut.conv")).in());
+        assertEquals(14, out(t.model(), "layer1.0.main.conv1"));
+        assertEquals(31, out(t.model(), "layer2.0.main.conv1"));
+        assertEquals(62, out(t.model(), "layer3.0.main.conv1"));
+        assertTrue(w.maxDiff(0) <= 1e-5f, "max |Δ| " + w.maxDiff(0));
     }
 
     @Test

@@ -303,6 +303,20 @@ class PruneTest {
     }
 
     @Test
+    void aTernaryRunResumesBitExactlyBeforeAndAfterThePrune() throws Exception {
+        Path dir = tmp.resolve("ternary");
+        Trainer whole = builder(planted(9), 3, "constrained", "prune:at=2").listener(new CheckpointListener(dir, Map.of(), 3)).build();
+        whole.fit();
+        assertEquals(1, prune(whole).prunedAfter());
+        for (int from : new int[] {1, 2}) {
+            Trainer resumed = builder(Zoo.create("gap-cnn", 1, 10, 77), 3, "constrained", "prune:at=2").build();
+            Checkpoint.restore(Checkpoint.fileFor(dir, from), resumed);
+            resumed.fit();
+            assertParametersEqual(whole.model(), resumed.model());
+        }
+    }
+
+    @Test
     void aTernaryModelIsPrunedAsCodesAndKeepsTraining() {
         Witness w = new Witness();
         Trainer t = builder(planted(9), 3, "constrained", "prune").method(w).build();

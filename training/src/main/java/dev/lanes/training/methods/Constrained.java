@@ -1,6 +1,7 @@
 package dev.lanes.training.methods;
 
 import dev.lanes.engine.Tensor;
+import dev.lanes.nn.Module;
 import dev.lanes.nn.param.Granularity;
 import dev.lanes.nn.param.TernaryQuantizer;
 import dev.lanes.training.Changes;
@@ -88,10 +89,10 @@ public final class Constrained implements TrainingMethod {
     /**
      * Another method replaced the model (a prune keeps the weights packed, codes and scales of what survives):
      * the codes and the step re-bind to the new model's weights, the block size carries over, and the scales'
-     * Adam moments restart, as after a resume.
+     * Adam moments restart: the scales are new parameters, fewer of them (the next checkpoint saves the new state).
      */
     @Override
-    public Changes onModelReplaced(TrainingState state, dev.lanes.nn.Module before) {
+    public Changes onModelReplaced(TrainingState state, Module before) {
         int block = step != null && step.blocks() != null ? step.blocks().size() : restoredBlock;
         return bind(state, block);
     }

@@ -16,7 +16,8 @@ import java.util.List;
  * Runs epochs of mini-batch training: per batch the {@link Step} (by default {@link GradientStep}: forward,
  * softmax cross-entropy, backward, optimizer update) with the learning rate from the schedule; after each
  * epoch an evaluation on the validation loader, then the {@link TrainingMethod}s (in list order, each one's
- * {@link Changes} applied before the next is asked), then the listeners (progress, metrics files,
+ * {@link Changes} applied before the next is asked; when one replaces the model, every other started method hears
+ * of it at once through {@link TrainingMethod#onModelReplaced}), then the listeners (progress, metrics files,
  * checkpoints), which only observe a read-only {@link TrainingView}.
  *
  * <p>Determinism: the training order and augmentation depend only on the loader seed and the epoch, and
@@ -105,7 +106,12 @@ public final class Trainer {
     public TrainingResult fit() {
         long start = System.nanoTime();
         int first = state.completedEpochs() + 1;
-        for (TrainingMethod m : state.methods()) state.apply(m.onRunStart(state));
+        List<TrainingMethod> methods = state.methods();
+        for (int i = 0; i < methods.size(); i++) {
+            Module before = state.model();
+            state.apply(methods.get(i).onRunStart(state));
+            tellOthers(methods.get(i), before, i); // only those before it have started
+        }
         DataLoader train = state.trainLoader();
         for (TrainingListener l : listeners) l.onRunStart(first, epochs, train.batchesPerEpoch(), train.samplesPerEpoch());
         boolean stopped = shouldStop();
@@ -113,7 +119,11 @@ public final class Trainer {
             for (TrainingMethod m : state.methods()) m.onEpochStart(state, epoch);
             EpochMetrics metrics = runEpoch(epoch);
             state.addEpoch(metrics);
-            for (TrainingMethod m : state.methods()) state.apply(m.onEpochEnd(state, metrics));
+            for (TrainingMethod m : methods) {
+                Module before = state.model();
+                state.apply(m.onEpochEnd(state, metrics));
+                tellOthers(m, before, methods.size());
+            }
             for (TrainingListener l : listeners) l.onEpochEnd(metrics, state);
             stopped = shouldStop();
         }
@@ -121,6 +131,23 @@ public final class Trainer {
                 (System.nanoTime() - start) / 1e9);
         for (TrainingListener l : listeners) l.onRunEnd(r);
         return r;
+    }
+
+    /**
+     * After {@code changer} acted: if it replaced the model, every other started method (the first
+     * {@code started} in the list) hears of it at once, before anyone else acts on the new model. A replacement
+     * made in answer is told on in turn.
+     */
+    private void tellOthers(TrainingMethod changer, Module before, int started) {
+        if (state.model() == before) return;
+        List<TrainingMethod> methods = state.methods();
+        for (int j = 0; j < started; j++) {
+            TrainingMethod other = methods.get(j);
+            if (other == changer) continue;
+            Module now = state.model();
+            state.apply(other.onModelReplaced(state, before));
+            tellOthers(other, now, started);
+        }
     }
 
     /** One epoch (1-based) of training then evaluation. */

@@ -1,5 +1,6 @@
 package dev.lanes.training;
 
+import dev.lanes.nn.Module;
 import java.util.Map;
 
 /**
@@ -24,6 +25,15 @@ public interface TrainingMethod {
 
     /** After the epoch's training and evaluation, before listeners and the checkpoint see it. */
     default Changes onEpochEnd(TrainingState state, EpochMetrics metrics) { return Changes.NONE; }
+
+    /**
+     * Another method has just replaced the model ({@code before} was the model until now; {@code state.model()}
+     * is the new one), e.g. rescale's switch or a prune. Called at once, before the next method acts, on every
+     * method that has started ({@link #onRunStart} done), so one whose step or bookkeeping holds the old model's
+     * modules can re-bind them (freezing keeps its frozen prefix when the prefix is unchanged, the constrained
+     * method re-binds its codes). Its changes are applied like any other method's.
+     */
+    default Changes onModelReplaced(TrainingState state, Module before) { return Changes.NONE; }
 
     /** The method's own state for a checkpoint; keys and values must not contain line breaks. */
     default Map<String, String> state() { return Map.of(); }

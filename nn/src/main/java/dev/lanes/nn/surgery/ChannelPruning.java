@@ -8,17 +8,23 @@ import dev.lanes.nn.arch.ChannelFlow;
 import dev.lanes.nn.arch.ConvSpec;
 import dev.lanes.nn.arch.LayerSpec;
 import dev.lanes.nn.arch.LinearSpec;
+import dev.lanes.nn.param.Granularity;
+import dev.lanes.nn.param.TernaryStorage;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Structured pruning driven by {@link ChannelFlow}: keeping a subset of a group's channels edits every member
  * of the group at once — the producing conv's output filters and bias, the batch norm's entries, the next
  * conv's input channels, a linear layer's H·W input columns per channel, and, for a group that meets a
  * residual join, the main path, the shortcut and the next block together.
+ *
+ * <p>Packed ternary weights are pruned as they are (codes and scales of the surviving channels).
  *
  * <p>The promise: removing channels whose output (after the group's ReLU) is exactly zero on every input leaves
  * the model's outputs unchanged up to rounding, since their every consumer multiplies a zero.
@@ -31,6 +37,15 @@ public final class ChannelPruning {
      * ascending order). Groups at the network's input or output are refused, naming them.
      */
     public static Module prune(Module model, int[] inputShape, Map<Integer, int[]> keepByGroup) {
+        return plan(model, inputShape, keepByGroup).apply(model);
+    }
+
+    /**
+     * What {@link #prune} would cut, without cutting: the target architecture and, per parameter or buffer path,
+     * the selections that shrink it. The same selections shrink any tensor shaped like that parameter (an
+     * optimizer's moments), so a trainer can carry the state of the surviving weights over.
+     */
+    public static Plan plan(Module model, int[] inputShape, Map<Integer, int[]> keepByGroup) {
         LayerSpec spec = model.spec();
         ChannelFlow flow = ChannelFlow.of(spec, inputShape);
         Map<String, List<Cut>> cuts = new LinkedHashMap<>();
@@ -44,25 +59,81 @@ public final class ChannelPruning {
                 target = resize(target, m, keep.length);
             }
         }
-        Module out = Surgery.rebuild(model, target, cuts.keySet());
-        Map<String, Parameter> srcP = model.namedParameters(), dstP = out.namedParameters();
-        Map<String, Tensor> srcB = model.namedBuffers(), dstB = out.namedBuffers();
-        for (Map.Entry<String, List<Cut>> e : cuts.entrySet()) {
-            String path = e.getKey();
-            Tensor from;
-            if (srcP.containsKey(path)) {
-                Parameter p = srcP.get(path);
-                if (p.isPacked()) throw new IllegalArgumentException("prune: '" + path + "' holds packed ternary codes; prune before constraining");
-                from = p.value();
-                dstP.get(path).setTrainable(p.trainable());
-            } else {
-                from = srcB.get(path);
-            }
-            for (Cut c : e.getValue()) from = Surgery.select(from, c.axis, c.block, c.keep);
-            Tensor to = dstP.containsKey(path) ? dstP.get(path).value() : dstB.get(path);
-            StateCopy.copyTensor(path, from, to);
+        return new Plan(spec, target, cuts);
+    }
+
+    /** The cuts of one pruning: {@link #apply} builds the smaller model, {@link #slice} shrinks a same-shaped tensor. */
+    public static final class Plan {
+        private final LayerSpec source, target;
+        private final Map<String, List<Cut>> cuts;
+
+        private Plan(LayerSpec source, LayerSpec target, Map<String, List<Cut>> cuts) {
+            this.source = source;
+            this.target = target;
+            this.cuts = cuts;
         }
-        return out;
+
+        /** The architecture after pruning. */
+        public LayerSpec target() { return target; }
+
+        /** Parameter and buffer paths that lose channels; every other one is copied whole. */
+        public Set<String> paths() { return Collections.unmodifiableSet(cuts.keySet()); }
+
+        /** Whether nothing is cut. */
+        public boolean isEmpty() { return cuts.isEmpty(); }
+
+        /** {@code t}, shaped like the tensor at {@code path} before pruning, with the channels that path loses removed. */
+        public Tensor slice(String path, Tensor t) {
+            List<Cut> c = cuts.get(path);
+            if (c == null) throw new IllegalArgumentException("prune: no cut for '" + path + "'; cut paths: " + cuts.keySet());
+            for (Cut cut : c) t = Surgery.select(t, cut.axis, cut.block, cut.keep);
+            return t;
+        }
+
+        /**
+         * The pruned model: values, buffers and trainable flags copied, cut ones sliced. A packed ternary weight
+         * stays packed: its codes are sliced like values, and its per-channel scales keep the surviving filters'
+         * (every kept weight decodes to the value it had).
+         */
+        public Module apply(Module model) {
+            if (!model.spec().equals(source)) throw new IllegalArgumentException("prune: the plan was made for another architecture than " + model.describe());
+            Module out = Surgery.rebuild(model, target, cuts.keySet());
+            Map<String, Parameter> srcP = model.namedParameters(), dstP = out.namedParameters();
+            Map<String, Tensor> srcB = model.namedBuffers(), dstB = out.namedBuffers();
+            for (String path : cuts.keySet()) {
+                if (srcP.containsKey(path)) {
+                    Parameter p = srcP.get(path), q = dstP.get(path);
+                    q.setTrainable(p.trainable());
+                    if (p.isPacked()) {
+                        q.setStorage(sliceTernary(path, p.ternary()));
+                        continue;
+                    }
+                    StateCopy.copyTensor(path, slice(path, p.value()), q.value());
+                } else {
+                    StateCopy.copyTensor(path, slice(path, srcB.get(path)), dstB.get(path));
+                }
+            }
+            return out;
+        }
+
+        /** Codes sliced as the values would be; per-channel scales sliced by the cuts along axis 0 (the filters). */
+        private TernaryStorage sliceTernary(String path, TernaryStorage s) {
+            int n = s.codeCount();
+            byte[] codes = new byte[n];
+            s.codes(0, codes, 0, n);
+            Tensor asFloats = Tensor.zeros(s.shape());
+            for (int i = 0; i < n; i++) asFloats.data()[i] = codes[i];
+            Tensor cut = slice(path, asFloats);
+            byte[] kept = new byte[cut.size()];
+            for (int i = 0; i < kept.length; i++) kept[i] = (byte) cut.data()[cut.offset() + i];
+            float[] scales = s.scales();
+            if (s.granularity() == Granularity.PER_CHANNEL) {
+                Tensor sc = Tensor.of(scales, scales.length);
+                for (Cut c : cuts.get(path)) if (c.axis == 0) sc = Surgery.select(sc, 0, c.block, c.keep);
+                scales = sc.toArray();
+            }
+            return TernaryStorage.ofCodes(cut.shape(), s.granularity(), scales, kept);
+        }
     }
 
     /** Channel indices 0..n−1 except those listed, for {@link #prune}. */

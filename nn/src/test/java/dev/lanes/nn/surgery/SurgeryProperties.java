@@ -24,6 +24,7 @@ import dev.lanes.nn.arch.WeightFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -151,6 +152,42 @@ class SurgeryProperties {
         assertEquals(6, ((ConvSpec) SpecPaths.get(pruned.spec(), "3.main.conv2")).out());
         assertEquals(6, ((ConvSpec) SpecPaths.get(pruned.spec(), "3.main.conv1")).in());
         assertEquals(6, ((ConvSpec) SpecPaths.get(pruned.spec(), "4.shortcut.conv")).in());
+    }
+
+    /** Packed ternary weights are pruned as codes: every kept weight decodes to its old value, and dead channels still go unnoticed. */
+    @Example
+    void pruningATernaryNetKeepsItPackedAndItsOutputs() {
+        SequenceSpec spec = SequenceSpec.of(
+                new ConvSpec(1, 6, 3, 3, 1, 1, 1, 1, true, WeightFormat.TERNARY_PER_CHANNEL), new BatchNormSpec(6), new ReluSpec(),
+                new ConvSpec(6, 8, 3, 3, 1, 1, 1, 1, false, WeightFormat.TERNARY_PER_TENSOR), new BatchNormSpec(8), new ReluSpec(),
+                new dev.lanes.nn.arch.FlattenSpec(), new LinearSpec(8 * 8 * 8, 10, true, WeightFormat.TERNARY_PER_CHANNEL));
+        int[] in = {2, 1, 8, 8};
+        Module model = Arch.build(spec, 9);
+        randomizeNormState(model, 9);
+        model.eval();
+        ChannelFlow flow = ChannelFlow.of(spec, in);
+        ChannelFlow.Group first = flow.groupOf("0.weight", 0).orElseThrow(), second = flow.groupOf("3.weight", 0).orElseThrow();
+        plantDead(model, first, new int[] {0, 4});
+        plantDead(model, second, new int[] {2, 3, 7});
+        Tensor x = input(in, 9);
+        float[] before = model.forward(x).toArray();
+        ChannelPruning.Plan plan = ChannelPruning.plan(model, in, Map.of(first.index(), ChannelPruning.allExcept(6, 0, 4),
+                second.index(), ChannelPruning.allExcept(8, 2, 3, 7)));
+        Module pruned = plan.apply(model);
+        assertClose(before, pruned.forward(x).toArray(), 1e-5);
+        Map<String, Parameter> a = model.namedParameters(), b = pruned.namedParameters();
+        for (String w : List.of("0.weight", "3.weight", "7.weight")) {
+            assertTrue(b.get(w).isPacked(), w + " stays packed");
+            assertEquals(a.get(w).ternary().granularity(), b.get(w).ternary().granularity(), w);
+            // the plan's slice of the old decoded values is what the pruned codes decode to
+            assertArrayEquals(plan.slice(w, a.get(w).value()).toArray(), b.get(w).value().toArray(), w);
+        }
+        assertEquals(4, b.get("0.weight").ternary().scaleCount(), "per-channel scales of the 4 kept filters");
+        assertEquals(a.get("0.weight").ternary().scale(5), b.get("0.weight").ternary().scale(3));
+        assertEquals(a.get("3.weight").ternary().scale(0), b.get("3.weight").ternary().scale(0), "one per-tensor scale, unchanged");
+        assertArrayEquals(new int[] {10, 5 * 64}, b.get("7.weight").shape());
+        assertTrue(plan.paths().containsAll(Set.of("0.weight", "0.bias", "1.running_mean", "3.weight", "4.running_var", "7.weight")), plan.paths().toString());
+        assertTrue(!plan.paths().contains("7.bias"), "the classifier's outputs are not cut");
     }
 
     @Example

@@ -231,6 +231,11 @@ final class TrainCommand {
                     .put("lr", lr)
                     .put("seed", seed)
                     .put("out", outDir.toString());
+            if (!trainer.methods().isEmpty()) {
+                List<Object> summaries = new ArrayList<>();
+                for (TrainingMethod tm : trainer.methods()) summaries.add(tm.summary().put("method", tm.name()));
+                summary.put("methods", summaries); // what each method did, in list order (e.g. where rescale switched, what prune removed)
+            }
             if (json) {
                 out.println(summary);
             } else {

@@ -70,6 +70,12 @@ public final class ConstrainedWeights {
         for (Module child : m.children()) collect(child, out);
     }
 
+    /** The scales' Adam state (moments, update counts), for checkpoints: a resumed run continues their updates exactly. */
+    public Map<String, Tensor> scaleState() { return scaleOptimizer.state(); }
+
+    /** Restores what {@link #scaleState} returned for weights of the same shapes (refused, naming the entry, otherwise). */
+    public void loadScaleState(Map<String, Tensor> state) { scaleOptimizer.loadState(state); }
+
     public int tensorCount() { return weights.length; }
 
     public Parameter weight(int t) { return weights[t]; }

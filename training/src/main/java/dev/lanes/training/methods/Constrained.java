@@ -1,5 +1,7 @@
 package dev.lanes.training.methods;
 
+import dev.lanes.engine.Tensor;
+import dev.lanes.nn.Module;
 import dev.lanes.nn.param.Granularity;
 import dev.lanes.nn.param.TernaryQuantizer;
 import dev.lanes.training.Changes;
@@ -7,6 +9,7 @@ import dev.lanes.training.TrainingMethod;
 import dev.lanes.training.TrainingState;
 import dev.lanes.training.constrained.ConstrainedWeights;
 import dev.lanes.training.constrained.CoordinateDescentStep;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -20,8 +23,8 @@ import java.util.Map;
  * <p>Options: mode (default blocks); granularity of α (default channel); threshold (default 0.7); budget:
  * coordinates visited per step in exhaustive mode (default: all, one full sweep) or the initial block size in
  * blocks mode (default 1% of the coordinates); grow (default 1.5) and shrink (default 0.5) of the block.
- * A resumed run finds the weights packed in the checkpoint and keeps them; the block size is in the method's
- * state, the scales' Adam moments are not (they restart).
+ * A resumed run finds the weights packed in the checkpoint and keeps them; the block size and the scales' Adam
+ * state (as exact float bits) are in the method's state, so the resumed run continues exactly.
  */
 public final class Constrained implements TrainingMethod {
     public static final String NAME = "constrained";
@@ -33,6 +36,7 @@ public final class Constrained implements TrainingMethod {
     private ConstrainedWeights weights;
     private CoordinateDescentStep step;
     private int restoredBlock = -1;
+    private Map<String, Tensor> restoredScaleState; // the scales' Adam state from a checkpoint, until run start
 
     public Constrained(CoordinateDescentStep.Mode mode, Granularity granularity, float threshold, Integer budget, double grow, double shrink) {
         if (!(threshold >= 0) || Float.isInfinite(threshold)) throw new IllegalArgumentException(NAME + ": threshold must be finite and >= 0 but is " + threshold);
@@ -76,11 +80,29 @@ public final class Constrained implements TrainingMethod {
 
     @Override
     public Changes onRunStart(TrainingState state) {
+        Changes c = bind(state, restoredBlock);
+        if (restoredScaleState != null) weights.loadScaleState(restoredScaleState);
+        restoredScaleState = null;
+        return c;
+    }
+
+    /**
+     * Another method replaced the model (a prune keeps the weights packed, codes and scales of what survives):
+     * the codes and the step re-bind to the new model's weights, the block size carries over, and the scales'
+     * Adam moments restart: the scales are new parameters, fewer of them (the next checkpoint saves the new state).
+     */
+    @Override
+    public Changes onModelReplaced(TrainingState state, Module before) {
+        int block = step != null && step.blocks() != null ? step.blocks().size() : restoredBlock;
+        return bind(state, block);
+    }
+
+    private Changes bind(TrainingState state, int block) {
         weights = new ConstrainedWeights(state.model(), granularity, threshold);
         int n = weights.coordinateCount();
         int b = budget != null ? budget : mode == CoordinateDescentStep.Mode.EXHAUSTIVE ? n : Math.max(1, n / 100);
         step = new CoordinateDescentStep(state.model(), weights, mode, b, grow, shrink);
-        if (restoredBlock > 0 && step.blocks() != null) step.blocks().setSize(restoredBlock);
+        if (block > 0 && step.blocks() != null) step.blocks().setSize(Math.min(block, n));
         return Changes.step(step);
     }
 
@@ -98,12 +120,47 @@ public final class Constrained implements TrainingMethod {
 
     @Override
     public Map<String, String> state() {
-        return step == null || step.blocks() == null ? Map.of() : Map.of("block", Integer.toString(step.blocks().size()));
+        Map<String, String> s = new LinkedHashMap<>();
+        if (step != null && step.blocks() != null) s.put("block", Integer.toString(step.blocks().size()));
+        if (weights != null) s.put("scales_adam", encode(weights.scaleState()));
+        return s;
     }
 
     @Override
     public void loadState(Map<String, String> state) {
         String b = state.get("block");
         restoredBlock = b == null ? -1 : Integer.parseInt(b);
+        String a = state.get("scales_adam");
+        restoredScaleState = a == null ? null : decode(a);
+    }
+
+    /** {@code key:d0xd1...:hex,hex,...} per tensor, ';' between tensors; floats as their raw bits, so they come back exactly. */
+    static String encode(Map<String, Tensor> state) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            if (!sb.isEmpty()) sb.append(';');
+            sb.append(e.getKey()).append(':');
+            int[] shape = e.getValue().shape();
+            for (int i = 0; i < shape.length; i++) sb.append(i > 0 ? "x" : "").append(shape[i]);
+            sb.append(':');
+            float[] v = e.getValue().toArray();
+            for (int i = 0; i < v.length; i++) sb.append(i > 0 ? "," : "").append(Integer.toHexString(Float.floatToRawIntBits(v[i])));
+        }
+        return sb.toString();
+    }
+
+    static Map<String, Tensor> decode(String text) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        if (text.isEmpty()) return out;
+        for (String entry : text.split(";")) {
+            String[] f = entry.split(":", -1);
+            if (f.length != 3) throw new IllegalArgumentException(NAME + ": malformed saved scale state entry '" + entry + "'");
+            int[] shape = f[1].isEmpty() ? new int[0] : java.util.Arrays.stream(f[1].split("x")).mapToInt(Integer::parseInt).toArray();
+            String[] hex = f[2].isEmpty() ? new String[0] : f[2].split(",");
+            float[] v = new float[hex.length];
+            for (int i = 0; i < v.length; i++) v[i] = Float.intBitsToFloat(Integer.parseUnsignedInt(hex[i], 16));
+            out.put(f[0], Tensor.of(v, shape));
+        }
+        return out;
     }
 }

@@ -97,6 +97,10 @@ public final class Freeze extends PrefixFreezing {
         step.checkEvery(every, () -> history.add(scorer.check()));
     }
 
+    /** The scores so far measured a model that another method has replaced (resampled, pruned): they start over. */
+    @Override
+    void restart() { history.clear(); }
+
     @Override
     int decide(TrainingState state, int epoch, int current) {
         int c = history.size() - 1;

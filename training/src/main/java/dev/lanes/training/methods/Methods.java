@@ -21,6 +21,7 @@ public final class Methods {
         REGISTRY.put(Rescale.NAME, Rescale::of);
         REGISTRY.put(Distill.NAME, Distill::of);
         REGISTRY.put(Factorise.NAME, Factorise::of);
+        REGISTRY.put(Prune.NAME, Prune::of);
     }
 
     private Methods() {}

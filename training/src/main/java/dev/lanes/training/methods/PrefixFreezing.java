@@ -1,6 +1,8 @@
 package dev.lanes.training.methods;
 
 import dev.lanes.nn.Flops;
+import dev.lanes.nn.Module;
+import dev.lanes.nn.Parameter;
 import dev.lanes.training.Changes;
 import dev.lanes.training.Cost;
 import dev.lanes.training.EpochMetrics;
@@ -12,6 +14,7 @@ import dev.lanes.training.freeze.FrozenPrefixStep;
 import dev.lanes.training.freeze.Stages;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +48,12 @@ abstract class PrefixFreezing implements TrainingMethod {
     private int restoredPrefix;
     private final List<EpochLog> log = new ArrayList<>();
     private long forwardSum, fullForwardSum;
+    // what the current epoch trains with, for its log line: another method may replace model and step before it ends
+    private Stages epochStages;
+    private int[] epochImage;
+    private int epochFrozen, epochUnits;
+    private int replacedAfter = -1; // completed epochs when another method last replaced the model
+    private long replacedCacheBytes;
 
     PrefixFreezing(ActivationCache.Precision precision, long budgetBytes, Path spillDir) {
         this.precision = precision;
@@ -94,6 +103,9 @@ abstract class PrefixFreezing implements TrainingMethod {
     /** The frozen prefix (in stages) after epoch {@code epoch}; at least {@code current}, below the stage count. */
     abstract int decide(TrainingState state, int epoch, int current);
 
+    /** Forgets what deciding learnt from the previous model, after another method replaced it; nothing by default. */
+    void restart() {}
+
     @Override
     public Changes onRunStart(TrainingState state) {
         stages = Stages.of(state.model());
@@ -105,13 +117,66 @@ abstract class PrefixFreezing implements TrainingMethod {
     }
 
     @Override
+    public void onEpochStart(TrainingState state, int epoch) {
+        epochStages = stages;
+        epochImage = state.trainLoader().imageShape();
+        epochFrozen = step.frozenStages();
+        epochUnits = step.frozenUnits();
+    }
+
+    /**
+     * Another method replaced the model: the stages and the step are rebuilt on the new one. The frozen prefix
+     * stays frozen when its parameters are unchanged (same unit paths, shapes and values: a prune leaves a
+     * frozen prefix alone) and trains again otherwise (rescale's switch resamples its kernels). What deciding
+     * learnt restarts ({@link #restart}): freeze's scores measured the model that is gone, so its warmup
+     * applies anew. The activation cache starts empty, as after a resume, so a checkpoint taken now resumes
+     * exactly.
+     */
+    @Override
+    public Changes onModelReplaced(TrainingState state, Module before) {
+        int prefix = step.frozenStages();
+        Stages next = Stages.of(state.model());
+        if (!samePrefix(stages, next, prefix)) {
+            for (int s = 0; s < Math.min(prefix, next.count()); s++) for (Parameter p : next.parameters(s)) p.setTrainable(true);
+            System.err.printf(Locale.ROOT, "%s: the model was replaced and its first %d stages changed: they train again%n", name(), prefix);
+            prefix = 0;
+        }
+        replacedCacheBytes = step.cacheBytes();
+        replacedAfter = state.completedEpochs();
+        step.close();
+        stages = next;
+        step = new FrozenPrefixStep(stages, precision, budgetBytes, spillDir);
+        if (prefix > 0) step.freeze(prefix, state.optimizer());
+        restart();
+        start(state);
+        return Changes.step(step);
+    }
+
+    /** Whether the first {@code prefix} stages of both are the same units with equal parameters. */
+    private static boolean samePrefix(Stages a, Stages b, int prefix) {
+        if (prefix == 0) return true;
+        if (b.count() <= prefix || a.firstUnit(prefix) != b.firstUnit(prefix)) return false;
+        for (int u = 0; u < a.firstUnit(prefix); u++) if (!a.unitPath(u).equals(b.unitPath(u))) return false;
+        for (int s = 0; s < prefix; s++) {
+            List<Parameter> pa = a.parameters(s), pb = b.parameters(s);
+            if (pa.size() != pb.size()) return false;
+            for (int i = 0; i < pa.size(); i++) {
+                if (!Arrays.equals(pa.get(i).shape(), pb.get(i).shape()) || !Arrays.equals(pa.get(i).value().toArray(), pb.get(i).value().toArray())) return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public Changes onEpochEnd(TrainingState state, EpochMetrics metrics) {
-        int before = step.frozenStages(), units = step.frozenUnits();
-        long cacheBytes = step.cacheBytes(); // what this epoch held: a longer prefix starts a new cache
-        int after = decide(state, metrics.epoch(), before);
-        if (after > before) step.freeze(after, state.optimizer());
-        int[] image = state.trainLoader().imageShape();
-        Flops full = Cost.perImage(stages.units(), image, 0);
+        // replaced during this epoch's end (by a method before this one): the new model has not trained yet, nothing to decide
+        boolean replaced = replacedAfter == metrics.epoch();
+        int before = epochFrozen, units = epochUnits;
+        long cacheBytes = replaced ? replacedCacheBytes : step.cacheBytes(); // what this epoch held: a longer prefix starts a new cache
+        int after = replaced ? step.frozenStages() : decide(state, metrics.epoch(), before);
+        if (after > step.frozenStages()) step.freeze(after, state.optimizer());
+        int[] image = epochImage;
+        Flops full = Cost.perImage(epochStages.units(), image, 0);
         // the forward work of the same model with nothing frozen: what the paper's reduction is measured against
         long fullForward = full.forward() * metrics.trainSamples();
         EpochLog e = new EpochLog(metrics.epoch(), before, units, after, metrics.forwardFlops(), metrics.trainFlops(), fullForward,
@@ -120,9 +185,9 @@ abstract class PrefixFreezing implements TrainingMethod {
         forwardSum += e.forwardFlops();
         fullForwardSum += fullForward;
         System.err.printf(Locale.ROOT, "%s: epoch %d: trained with %d of %d stages frozen (%d units), forward %.3g FLOPs (%.1f%% of unfrozen), "
-                        + "training %.3g FLOPs, cache %.2f MB, %.1f s; now %d frozen%s%n", name(), e.epoch(), before, stages.count(), units,
+                        + "training %.3g FLOPs, cache %.2f MB, %.1f s; now %d frozen%s%s%n", name(), e.epoch(), before, stages.count(), units,
                 (double) e.forwardFlops(), 100.0 * e.forwardFlops() / fullForward, (double) e.trainFlops(), e.cacheBytes() / 1e6,
-                e.trainSeconds(), after, after > before ? " (up to " + stages.name(after - 1) + ")" : "");
+                e.trainSeconds(), after, after > before ? " (up to " + stages.name(after - 1) + ")" : "", replaced ? " (model replaced)" : "");
         return Changes.NONE;
     }
 

@@ -217,6 +217,12 @@ public final class Rescale implements TrainingMethod {
         return Optional.of(new RewarmedSchedule(runSchedule, switchedAfter, peak, state.epochs()));
     }
 
+    /** Where the switch happened (-1: not yet) and the cost ratio the automatic rule used (NaN for a fixed switch). */
+    @Override
+    public dev.lanes.training.Json summary() {
+        return dev.lanes.training.Json.object().put("switched_after", switchedAfter).put("cost_ratio", ratio);
+    }
+
     @Override
     public Map<String, String> state() {
         Map<String, String> s = new LinkedHashMap<>();

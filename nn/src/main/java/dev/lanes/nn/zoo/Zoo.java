@@ -31,7 +31,7 @@ public final class Zoo {
 
     /**
      * The canonical names; also accepted: {@code resnet<6n+2>} (e.g. resnet32), {@code vgg11-w<multiplier>},
-     * {@code mlp-H1[-H2...]} ({@link Mlp}) and {@code cnn-W1[-W2...]} ({@link ConvNet}).
+     * {@code gap-cnn-ds-w<multiplier>}, {@code mlp-H1[-H2...]} ({@link Mlp}) and {@code cnn-W1[-W2...]} ({@link ConvNet}).
      */
     public static List<String> names() {
         return List.of("lenet5", "small-cnn", "gap-cnn", "gap-cnn-ds", "vgg11", "resnet8", "resnet20");
@@ -49,6 +49,7 @@ public final class Zoo {
         if (n.equals("small-cnn") || n.equals("smallcnn")) return smallCnn(inChannels, height, width, numClasses, seed);
         if (n.equals("gap-cnn")) return gapCnn(inChannels, numClasses, seed);
         if (n.equals("gap-cnn-ds")) return gapCnnDs(inChannels, numClasses, seed);
+        if (n.startsWith("gap-cnn-ds-w")) return gapCnnDs(inChannels, numClasses, parseNumber(name, n.substring("gap-cnn-ds-w".length())), seed);
         if (Mlp.matches(n)) return Mlp.create(n, inChannels * height * width, numClasses, seed);
         if (ConvNet.matches(n)) return ConvNet.create(n, inChannels, height, width, numClasses, seed);
         if (n.equals("vgg11")) return vgg11(inChannels, numClasses, 1.0, seed);
@@ -74,7 +75,7 @@ public final class Zoo {
 
     private static IllegalArgumentException unknown(String name) {
         return new IllegalArgumentException("unknown model '" + name + "'; known: " + String.join(", ", names())
-                + " (also resnet<6n+2>, vgg11-w<width multiplier>, mlp-H1[-H2...], cnn-W1[-W2...])");
+                + " (also resnet<6n+2>, vgg11-w<width multiplier>, gap-cnn-ds-w<width multiplier>, mlp-H1[-H2...], cnn-W1[-W2...])");
     }
 
     private static Sequential finish(Sequential model, long seed) {
@@ -139,14 +140,31 @@ public final class Zoo {
      * parameters than gap-cnn (4 362 against 32 506 for one input channel and 10 classes).
      */
     public static Sequential gapCnnDs(int inChannels, int numClasses, long seed) {
+        return gapCnnDs(inChannels, numClasses, 1.0, seed);
+    }
+
+    /**
+     * {@code gap-cnn-ds-w<multiplier>}: gap-cnn-ds with its widths 16/32/64 times {@code widthMultiplier}, rounded
+     * (at least 1 channel), as in vgg11-w. Widening buys back accuracy the depthwise split costs at few parameters:
+     * the block's pointwise weights grow with the square of the multiplier, so 1.7 (widths 27/54/109, 10 390
+     * parameters for one input channel and 10 classes) still keeps gap-cnn's 32 506 more than 3× away.
+     */
+    public static Sequential gapCnnDs(int inChannels, int numClasses, double widthMultiplier, long seed) {
+        if (!(widthMultiplier > 0)) throw new IllegalArgumentException("gap-cnn-ds: width multiplier must be positive but is " + widthMultiplier);
+        int c1 = width(16, widthMultiplier), c2 = width(32, widthMultiplier), c3 = width(64, widthMultiplier);
         return finish(new Sequential()
-                .add("conv1", new Conv2d(inChannels, 16, 5, 1, 2, false)).add("bn1", new BatchNorm2d(16)).add("relu1", new ReLU())
+                .add("conv1", new Conv2d(inChannels, c1, 5, 1, 2, false)).add("bn1", new BatchNorm2d(c1)).add("relu1", new ReLU())
                 .add("pool1", new MaxPool2d(2))
-                .add("block2", DepthwiseSeparable.block(16, 32, 1))
+                .add("block2", DepthwiseSeparable.block(c1, c2, 1))
                 .add("pool2", new MaxPool2d(2))
-                .add("block3", DepthwiseSeparable.block(32, 64, 1))
+                .add("block3", DepthwiseSeparable.block(c2, c3, 1))
                 .add("pool", new GlobalAvgPool())
-                .add("fc", new Linear(64, numClasses)), seed);
+                .add("fc", new Linear(c3, numClasses)), seed);
+    }
+
+    /** A base width times a width multiplier, rounded, at least 1 channel. */
+    private static int width(int base, double widthMultiplier) {
+        return Math.max(1, (int) Math.round(base * widthMultiplier));
     }
 
     /** VGG-11 widths; 'M' positions are the pools. */
@@ -161,7 +179,7 @@ public final class Zoo {
         if (!(widthMultiplier > 0)) throw new IllegalArgumentException("vgg11: width multiplier must be positive but is " + widthMultiplier);
         int[] widths = new int[VGG11.length];
         for (int i = 0; i < widths.length; i++) {
-            widths[i] = VGG11[i] < 0 ? -1 : Math.max(1, (int) Math.round(VGG11[i] * widthMultiplier));
+            widths[i] = VGG11[i] < 0 ? -1 : width(VGG11[i], widthMultiplier);
         }
         return vgg(inChannels, numClasses, seed, widths);
     }

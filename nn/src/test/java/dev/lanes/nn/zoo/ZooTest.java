@@ -178,6 +178,28 @@ class ZooTest {
     }
 
     @Test
+    void gapCnnDsWidthMultiplierScalesEveryWidthAndStaysThreeTimesSmallerThanGapCnn() {
+        Sequential wide = Zoo.create("gap-cnn-ds-w1.7", 1, 10, 1), standard = Zoo.create("gap-cnn", 1, 10, 1);
+        assertEquals("[conv1, bn1, relu1, pool1, block2, pool2, block3, pool, fc]", wide.childNames().toString());
+        // widths 16/32/64 x 1.7 rounded: 27/54/109
+        assertEquals("Conv2d(1→27, 5x5, stride 1, pad 2, no bias)", wide.get(0).describe());
+        assertEquals("Conv2d(27→27, 3x3, stride 1, pad 1, groups 27, no bias)", ((Sequential) wide.get(4)).get(0).describe());
+        assertEquals("Conv2d(54→109, 1x1, stride 1, pad 0, no bias)", ((Sequential) wide.get(6)).get(3).describe());
+        // conv1 675 + BN 54, block2 243 + 54 + 1458 + 108, block3 486 + 108 + 5886 + 218, fc 1090 + 10
+        assertEquals(729 + 1863 + 6698 + 1100, wide.parameterCount());
+        assertTrue(3 * wide.parameterCount() <= standard.parameterCount(), wide.parameterCount() + " vs " + standard.parameterCount());
+        for (int size : new int[]{4, 28}) {
+            assertArrayEquals(new int[]{2, 10}, wide.forward(random(size, 2, 1, size, size)).shape(), "at " + size);
+            assertNull(wide.backward(random(1, 2, 10), false));
+        }
+        assertEquals(Zoo.create("gap-cnn-ds", 1, 10, 3).parameterCount(), Zoo.create("gap-cnn-ds-w1", 1, 10, 3).parameterCount());
+        assertEquals(Zoo.gapCnnDs(1, 10, 3).spec(), Zoo.gapCnnDs(1, 10, 1.0, 3).spec());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Zoo.create("gap-cnn-ds-wide", 1, 10, 0));
+        assertTrue(e.getMessage().contains("gap-cnn-ds-w<width multiplier>"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Zoo.create("gap-cnn-ds-w0", 1, 10, 0));
+    }
+
+    @Test
     void gapCnnDsRoundTripsThroughItsSpecJsonAndTheModelFile() throws Exception {
         Sequential m = Zoo.create("gap-cnn-ds", 1, 10, 5);
         m.forward(random(4, 8, 1, 28, 28)); // training mode: BN's running statistics move away from 0 and 1

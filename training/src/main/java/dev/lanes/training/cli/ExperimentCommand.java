@@ -44,12 +44,14 @@ final class ExperimentCommand {
               --out DIR            output folder (default runs/experiment-NAME)
               --method NAME[:k=v,...]  replaces the method arm's methods (repeatable, in order), e.g. to try other
                                    options of the experiment's method against the same baseline
+              --twin NAME          compact: the method arm's compact twin, the default one or a width variant
+                                   (e.g. gap-cnn-ds-w1.7)
               --json               the last line printed is one JSON object (progress goes to stderr)
               --sweep              rescale: the trade-off curve, switch epoch 0..E (E+1 runs per seed);
                                    writes sweep.json and sweep.svg
             %s""";
 
-    private static final Set<String> VALUES = Set.of("model", "data", "epochs", "seeds", "limit", "batch", "lr", "threads", "out", "test-limit", "method");
+    private static final Set<String> VALUES = Set.of("model", "data", "epochs", "seeds", "limit", "batch", "lr", "threads", "out", "test-limit", "method", "twin");
 
     private ExperimentCommand() {}
 
@@ -94,6 +96,10 @@ final class ExperimentCommand {
             boolean mine = experiment instanceof CustomExperiment c && (c.valueOptions().containsKey(k) || c.flagOptions().containsKey(k))
                     || k.equals("sweep") && name.equals("rescale");
             if (!mine) throw a.error("option --" + k + " does not apply to experiment '" + name + "'");
+        }
+        if (a.has("twin")) {
+            if (!name.equals("compact")) throw a.error("option --twin does not apply to experiment '" + name + "'");
+            experiment = Experiments.compactWithTwin(a.string("twin", null));
         }
         if (!a.all("method").isEmpty()) {
             List<MethodSpec> specs = new ArrayList<>();

@@ -19,6 +19,12 @@ final class CompactExperiment implements Experiment {
     static final int EPOCHS = 5, LIMIT = 16_000;
     /** Each standard zoo model with a compact twin, and that twin. */
     static final Map<String, String> TWINS = Map.of("gap-cnn", "gap-cnn-ds");
+    /** The twin given by {@code --twin} (the default twin or a width variant of it, e.g. gap-cnn-ds-w1.7), or null for the default. */
+    private final String twin;
+
+    CompactExperiment() { this(null); }
+
+    CompactExperiment(String twin) { this.twin = twin; }
 
     @Override public String name() { return "compact"; }
 
@@ -42,7 +48,14 @@ final class CompactExperiment implements Experiment {
             throw new IllegalArgumentException("experiment compact: --model " + options.model() + " has no compact twin; known: "
                     + TWINS.entrySet().stream().map(e -> e.getKey() + " (against " + e.getValue() + ")").sorted().toList());
         }
-        return twin;
+        if (this.twin == null) return twin;
+        // only the twin itself or a width variant: anything else would not be the same net made compact
+        if (!this.twin.equals(twin) && !this.twin.startsWith(twin + "-w")) {
+            throw new IllegalArgumentException("experiment compact: --twin " + this.twin + " is not " + twin + " or " + twin
+                    + "-w<width multiplier>, the compact twins of --model " + options.model());
+        }
+        dev.lanes.nn.zoo.Zoo.create(this.twin, 1, 10, 0); // an unparsable multiplier is refused before any data is read
+        return this.twin;
     }
 
     /** Baseline ÷ method parameter bytes (all parameters are dense floats here, so also the parameter count ratio). */

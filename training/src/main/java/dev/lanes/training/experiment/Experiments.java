@@ -44,6 +44,9 @@ public final class Experiments {
         };
     }
 
+    /** The compact experiment with its method arm training {@code twin} (e.g. gap-cnn-ds-w1.7) instead of the default twin. */
+    public static Experiment compactWithTwin(String twin) { return new CompactExperiment(twin); }
+
     public static Experiment get(String name) {
         Experiment e = REGISTRY.get(name);
         if (e == null) throw new IllegalArgumentException("unknown experiment '" + name + "'; known: " + String.join(", ", names()));

@@ -68,6 +68,25 @@ class CompactExperimentTest {
         assertTrue(r.err().contains("lenet5 has no compact twin") && r.err().contains("gap-cnn (against gap-cnn-ds)"), r.err());
     }
 
+    /** --twin replaces the method arm's model by a width variant of the twin; anything else is a usage error. */
+    @Test
+    void theTwinOptionChoosesAWidthVariantOfTheTwin() throws Exception {
+        Path dir = tmp.resolve("wide");
+        Run r = lanes("experiment", "compact", "--twin", "gap-cnn-ds-w1.7", "--data", TestData.mnistDir().toString(), "--limit", "64",
+                "--test-limit", "32", "--epochs", "1", "--seeds", "1", "--batch", "32", "--threads", "2", "--out", dir.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("method arm model: gap-cnn-ds-w1.7"), r.out());
+        assertEquals(10390, ModelFile.read(dir.resolve("models").resolve("method-seed1.lanes")).build().parameterCount());
+        Run other = lanes("experiment", "compact", "--twin", "resnet8", "--data", TestData.mnistDir().toString());
+        assertEquals(2, other.status(), other.err());
+        assertTrue(other.err().contains("--twin resnet8 is not gap-cnn-ds or gap-cnn-ds-w<width multiplier>"), other.err());
+        Run bad = lanes("experiment", "compact", "--twin", "gap-cnn-ds-wx", "--data", TestData.mnistDir().toString());
+        assertEquals(2, bad.status(), bad.err());
+        Run elsewhere = lanes("experiment", "baseline", "--twin", "gap-cnn-ds-w1.7", "--data", TestData.mnistDir().toString());
+        assertEquals(2, elsewhere.status(), elsewhere.err());
+        assertTrue(elsewhere.err().contains("--twin does not apply"), elsewhere.err());
+    }
+
     /** By default the method arm trains the baseline's model, and replacing the methods keeps the experiment's model. */
     @Test
     void theMethodModelDefaultsToTheBaselinesAndSurvivesReplacedMethods() {

@@ -42,4 +42,17 @@ public interface CustomExperiment extends Experiment {
 
     @Override
     default List<Claim> claims(ExperimentOptions options, ArmResult baseline, ArmResult method) { return List.of(); }
+
+    /** The extra option {@code key} as a positive integer, {@code def} when absent; a message naming it otherwise. */
+    static int positiveInt(Map<String, String> extra, String key, int def) {
+        String v = extra.get(key);
+        if (v == null) return def;
+        try {
+            int x = Integer.parseInt(v);
+            if (x >= 1) return x;
+        } catch (NumberFormatException ignored) {
+            // falls through to the message
+        }
+        throw new IllegalArgumentException("--" + key + " must be a positive integer but is '" + v + "'");
+    }
 }

@@ -51,7 +51,7 @@ final class DistillExperiment implements CustomExperiment {
     public Report run(ExperimentOptions o, Map<String, String> extra, Dataset train, Dataset test, boolean augment, Path out, PrintStream log)
             throws IOException {
         String teacherModel = extra.getOrDefault("teacher", TEACHER);
-        int teacherEpochs = positiveInt(extra, "teacher-epochs", TEACHER_EPOCHS);
+        int teacherEpochs = CustomExperiment.positiveInt(extra, "teacher-epochs", TEACHER_EPOCHS);
         String t = extra.getOrDefault("t", "4"), alpha = extra.getOrDefault("alpha", "0.9");
         Files.createDirectories(out);
         Dataset limited = o.limit() < train.size() ? train.subset(0, o.limit()) : train;
@@ -94,18 +94,6 @@ final class DistillExperiment implements CustomExperiment {
     private static Json teacherJson(RunResult r, String model, int epochs) {
         return Json.object().put("model", model).put("epochs", epochs).put("test_accuracy", r.testAccuracy()).put("train_seconds", r.trainSeconds())
                 .put("param_bytes", r.paramBytes());
-    }
-
-    private static int positiveInt(Map<String, String> extra, String key, int def) {
-        String v = extra.get(key);
-        if (v == null) return def;
-        try {
-            int x = Integer.parseInt(v);
-            if (x >= 1) return x;
-        } catch (NumberFormatException ignored) {
-            // falls through to the message
-        }
-        throw new IllegalArgumentException("--" + key + " must be a positive integer but is '" + v + "'");
     }
 
     /** Per-seed differences (the two arms of a seed share data, initialisation, batch order and schedule). */

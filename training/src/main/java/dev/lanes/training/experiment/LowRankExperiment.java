@@ -89,7 +89,7 @@ final class LowRankExperiment implements CustomExperiment {
     public Report run(ExperimentOptions o, Map<String, String> extra, Dataset train, Dataset test, boolean augment, Path out, PrintStream log)
             throws IOException {
         MethodSpec lowrank = method(o, extra);
-        int rounds = positiveInt(extra, "rounds", ROUNDS);
+        int rounds = CustomExperiment.positiveInt(extra, "rounds", ROUNDS);
         Files.createDirectories(out);
         Experiment arms = new Experiment() {
             @Override public String name() { return "lowrank"; }
@@ -169,17 +169,5 @@ final class LowRankExperiment implements CustomExperiment {
                 new Claim("conv FLOPs per image >= 2x fewer than the baseline's, every seed", "lanes", flops, flopsHold),
                 new Claim("test accuracy <= 1 point below the baseline's mean", "lanes", acc, accHold),
                 new Claim("the factorised final model infers faster than the baseline's (median images/s, alternating)", "lanes", speed, speedHold));
-    }
-
-    private static int positiveInt(Map<String, String> extra, String key, int def) {
-        String v = extra.get(key);
-        if (v == null) return def;
-        try {
-            int x = Integer.parseInt(v);
-            if (x >= 1) return x;
-        } catch (NumberFormatException ignored) {
-            // falls through to the message
-        }
-        throw new IllegalArgumentException("--" + key + " must be a positive integer but is '" + v + "'");
     }
 }

@@ -28,18 +28,17 @@ final class Max2x2Narrow {
 
     /** One plane, {@code ow >= L}; {@code o} is the plane's first output index. */
     static void plane(PoolShape s, float[] x, int in, float[] y, int yOff, int[] argmax, int o) {
-        int w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth(), l = L;
-        int last = ow - l;
+        int w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth(), last = ow - L;
         for (int i = 0; i < oh; i++) {
             int r0 = 2 * i * w, out = o + i * ow;
-            for (int j = 0; ; j += l) {
+            for (int j = 0; ; j += L) {
                 if (j > last) {
-                    if (j == last + l) break;
+                    if (j == last + L) break;
                     j = last; // one overlapping vector for the tail: it rewrites the same values
                 }
                 int a = r0 + 2 * j, p = in + a;
-                FloatVector t0 = FloatVector.fromArray(S, x, p), t1 = FloatVector.fromArray(S, x, p + l);
-                FloatVector b0 = FloatVector.fromArray(S, x, p + w), b1 = FloatVector.fromArray(S, x, p + w + l);
+                FloatVector t0 = FloatVector.fromArray(S, x, p), t1 = FloatVector.fromArray(S, x, p + L);
+                FloatVector b0 = FloatVector.fromArray(S, x, p + w), b1 = FloatVector.fromArray(S, x, p + w + L);
                 FloatVector best = t0.rearrange(EVEN_LO).blend(t1.rearrange(EVEN_HI), HI);
                 FloatVector v = t0.rearrange(ODD_LO).blend(t1.rearrange(ODD_HI), HI);
                 // window order (0,0) (0,1) (1,0) (1,1); a later element wins when greater or NaN

@@ -179,26 +179,23 @@ public final class VectorPooling implements PoolingKernels {
     private static void max2x2Scalar(PoolShape s, float[] x, int in, float[] y, int yOff, int[] argmax, int o) {
         int w = s.inWidth(), oh = s.outHeight(), ow = s.outWidth();
         for (int i = 0; i < oh; i++) {
-            int r0 = in + 2 * i * w, out = o + i * ow;
+            int r0 = 2 * i * w, out = o + i * ow;
             for (int j = 0; j < ow; j++) {
-                // window order (0,0) (0,1) (1,0) (1,1), as the reference scans it; a later element wins when greater
-                // or NaN. Only the index is selected (an int conditional move, which C2 emits; it keeps a branch for a
-                // float one) and the value reloaded: branching on which element wins mispredicted so often that this
-                // loop took ~38% of a lenet5 forward at 512 bits, where its 14- and 5-wide planes are narrower than a vector.
-                int a = r0 + 2 * j, where = a;
-                float best = x[a], v = x[a + 1];
-                where = v > best | v != v ? a + 1 : where;
-                best = x[where];
-                v = x[a + w];
-                where = v > best | v != v ? a + w : where;
-                best = x[where];
-                v = x[a + w + 1];
-                where = v > best | v != v ? a + w + 1 : where;
-                best = x[where];
-                y[yOff + out + j] = best;
-                argmax[out + j] = where - in;
+                // window order (0,0) (0,1) (1,0) (1,1), as the reference scans it
+                int a = r0 + 2 * j;
+                int where = pick(x, in, a + 1, a);
+                where = pick(x, in, a + w, where);
+                where = pick(x, in, a + w + 1, where);
+                y[yOff + out + j] = x[in + where];
+                argmax[out + j] = where;
             }
         }
+    }
+
+    /** The reference's rule: a later element wins when greater, or when it is NaN. */
+    private static int pick(float[] x, int in, int candidate, int where) {
+        float v = x[in + candidate];
+        return v > x[in + where] || Float.isNaN(v) ? candidate : where;
     }
 
     @Override

@@ -55,7 +55,7 @@ public final class ClaimsReport {
             // the runner's experiments write "claims" (with "paper"); the sparsity experiment "checks" (with "source")
             Object claims = r.containsKey("claims") ? r.get("claims") : r.get("checks");
             if (!(claims instanceof List<?> cs)) throw new IOException(f + ": neither \"claims\" nor \"checks\" is an array");
-            String label = label(experiment, f, dir);
+            String label = label(experiment, f);
             String command = r.get("command") instanceof String c ? c : reconstructed(experiment, r);
             for (Object c : cs) {
                 if (!(c instanceof Map<?, ?> m)) throw new IOException(f + ": a claim is not an object");
@@ -125,7 +125,7 @@ public final class ClaimsReport {
     }
 
     /** The experiment's name, with the file's name when it is a variant (results/freeze-resnet20.json: "freeze (resnet20)"). */
-    private static String label(String experiment, Path f, Path dir) {
+    private static String label(String experiment, Path f) {
         String stem = f.getFileName().toString().equals("results.json") ? f.getParent().getFileName().toString()
                 : f.getFileName().toString().replaceFirst("\\.json$", "");
         String variant = stem.startsWith(experiment + "-") ? stem.substring(experiment.length() + 1) : stem;

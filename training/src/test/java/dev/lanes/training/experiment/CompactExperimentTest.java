@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanes.nn.Module;
+import dev.lanes.nn.arch.JsonText;
 import dev.lanes.nn.io.ModelFile;
 import dev.lanes.training.TestData;
 import dev.lanes.training.cli.Lanes;
@@ -41,7 +42,7 @@ class CompactExperimentTest {
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("method arm model: gap-cnn-ds"), r.out());
         List<String> lines = r.out().lines().toList();
-        Map<String, Object> j = map(MiniJson.parse(lines.get(lines.size() - 1)));
+        Map<String, Object> j = map(JsonText.parse(lines.get(lines.size() - 1)));
         assertEquals("gap-cnn", j.get("model"));
         Map<String, Object> method = map(j.get("method")), baseline = map(j.get("baseline"));
         assertEquals("gap-cnn-ds", method.get("model"));

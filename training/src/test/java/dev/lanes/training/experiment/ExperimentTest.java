@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanes.engine.Parallel;
+import dev.lanes.nn.arch.JsonText;
 import dev.lanes.training.TestData;
 import dev.lanes.training.cli.Lanes;
 import dev.lanes.training.data.Dataset;
@@ -51,7 +52,7 @@ class ExperimentTest {
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
         List<String> lines = stdout.lines().toList();
         assertTrue(stdout.contains("test accuracy (%)") && stdout.contains("seconds to baseline accuracy"), "the table: " + stdout);
-        Map<String, Object> j = map(MiniJson.parse(lines.get(lines.size() - 1)));
+        Map<String, Object> j = map(JsonText.parse(lines.get(lines.size() - 1)));
         assertEquals(List.of("experiment", "model", "data", "seeds", "baseline", "method", "claims"), List.copyOf(j.keySet()));
         assertEquals("baseline", j.get("experiment"));
         assertEquals("lenet5", j.get("model"));
@@ -65,7 +66,7 @@ class ExperimentTest {
         assertEquals(true, claim.get("holds"), "identical arms are identical: " + claim);
         assertEquals(map(j.get("baseline")).get("test_accuracy"), map(j.get("method")).get("test_accuracy"));
 
-        Map<String, Object> results = map(MiniJson.parse(Files.readString(dir.resolve("results.json"))));
+        Map<String, Object> results = map(JsonText.parse(Files.readString(dir.resolve("results.json"))));
         assertEquals(2, ((List<?>) map(results.get("runs")).get("method")).size());
         String svg = Files.readString(dir.resolve("experiment.svg"));
         assertEquals(4, svg.split("<polyline", -1).length - 1, "one line per arm and seed");
@@ -92,7 +93,7 @@ class ExperimentTest {
         assertTrue(stdout.contains("freezeout arm: freezeout:t0=0.5"), stdout);
         assertTrue(stdout.contains("method arm: freeze:tau=1e9,threshold=absolute,warmup=0"), "--method replaces the method arm's: " + stdout);
         List<String> lines = stdout.lines().toList();
-        Map<String, Object> j = map(MiniJson.parse(lines.get(lines.size() - 1)));
+        Map<String, Object> j = map(JsonText.parse(lines.get(lines.size() - 1)));
         assertEquals(List.of("experiment", "model", "data", "seeds", "baseline", "method", "freezeout", "claims"), List.copyOf(j.keySet()));
         assertEquals("lenet5", j.get("model"));
         Map<String, Object> method = map(j.get("method")), freezeout = map(j.get("freezeout")), baseline = map(j.get("baseline"));
@@ -105,7 +106,7 @@ class ExperimentTest {
         // forward work is the baseline's, and the arm is there with its reduction
         assertTrue(freezeout.containsKey("forward_flops_reduction") && !baseline.containsKey("forward_flops_reduction"));
         assertEquals(4, ((List<?>) j.get("claims")).size());
-        Map<String, Object> results = map(MiniJson.parse(Files.readString(dir.resolve("results.json"))));
+        Map<String, Object> results = map(JsonText.parse(Files.readString(dir.resolve("results.json"))));
         Map<String, Object> run = map(((List<?>) map(results.get("runs")).get("method")).get(0));
         Map<String, Object> summary = map(((List<?>) run.get("methods")).get(0));
         assertEquals("freeze", summary.get("method"));

@@ -3,6 +3,7 @@ package dev.lanes.training.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanes.nn.arch.JsonText;
 import dev.lanes.training.TestData;
 import dev.lanes.training.cli.Lanes;
 import java.io.ByteArrayOutputStream;
@@ -35,10 +36,10 @@ class LowRankExperimentTest {
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("conv FLOPs per image"), out.toString(StandardCharsets.UTF_8));
-        Map<String, Object> j = map(MiniJson.parse(lines.get(lines.size() - 1)));
+        Map<String, Object> j = map(JsonText.parse(lines.get(lines.size() - 1)));
         assertEquals("small-cnn", j.get("model"));
         assertEquals(4, ((List<?>) j.get("claims")).size());
-        Map<String, Object> results = map(MiniJson.parse(Files.readString(dir.resolve("results.json"))));
+        Map<String, Object> results = map(JsonText.parse(Files.readString(dir.resolve("results.json"))));
         assertEquals(List.of("lowrank:at=2,flops=0.5"), results.get("method_arm_methods"));
         Map<String, Object> summary = map(((List<?>) map(((List<?>) map(results.get("runs")).get("method")).get(0)).get("methods")).get(0));
         assertEquals(true, summary.get("factorised"));

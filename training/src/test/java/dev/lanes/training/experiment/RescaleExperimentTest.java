@@ -3,6 +3,7 @@ package dev.lanes.training.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanes.nn.arch.JsonText;
 import dev.lanes.training.TestData;
 import dev.lanes.training.cli.Lanes;
 import java.io.ByteArrayOutputStream;
@@ -34,12 +35,12 @@ class RescaleExperimentTest {
         String stdout = run("experiment", "rescale", "--data", TestData.mnistDir().toString(), "--limit", "128", "--test-limit", "64", "--epochs", "2",
                 "--seeds", "1", "--batch", "32", "--threads", "2", "--out", dir.toString(), "--json");
         List<String> lines = stdout.lines().toList();
-        Map<String, Object> j = map(MiniJson.parse(lines.get(lines.size() - 1)));
+        Map<String, Object> j = map(JsonText.parse(lines.get(lines.size() - 1)));
         assertEquals("gap-cnn", j.get("model"));
         List<?> claims = (List<?>) j.get("claims");
         assertEquals(2, claims.size());
         assertTrue(String.valueOf(map(claims.get(0)).get("measured")).contains("x baseline"), claims.toString());
-        Map<String, Object> results = map(MiniJson.parse(Files.readString(dir.resolve("results.json"))));
+        Map<String, Object> results = map(JsonText.parse(Files.readString(dir.resolve("results.json"))));
         assertEquals(List.of("rescale:interp=bicubic,rewarm=1,switch=auto"), results.get("method_arm_methods"));
         // the baseline's model is the one its last epoch evaluated: the final evaluation repeats that number
         Map<String, Object> base = map(((List<?>) map(results.get("runs")).get("baseline")).get(0));
@@ -53,7 +54,7 @@ class RescaleExperimentTest {
         String stdout = run("experiment", "rescale", "--sweep", "--data", TestData.mnistDir().toString(), "--limit", "96", "--test-limit", "64",
                 "--epochs", "2", "--seeds", "1", "--batch", "32", "--threads", "2", "--out", dir.toString());
         assertTrue(stdout.contains("time vs switch 0"), stdout);
-        Map<String, Object> j = map(MiniJson.parse(Files.readString(dir.resolve("sweep.json"))));
+        Map<String, Object> j = map(JsonText.parse(Files.readString(dir.resolve("sweep.json"))));
         List<?> points = (List<?>) j.get("points");
         assertEquals(3, points.size(), "switch 0, 1, 2");
         for (int s = 0; s < 3; s++) assertEquals((double) s, map(points.get(s)).get("switch"));

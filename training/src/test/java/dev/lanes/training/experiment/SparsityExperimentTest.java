@@ -3,6 +3,7 @@ package dev.lanes.training.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanes.nn.arch.JsonText;
 import dev.lanes.training.TestData;
 import dev.lanes.training.cli.Lanes;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +33,7 @@ class SparsityExperimentTest {
 
     private static Map<String, Object> lastLine(String stdout) {
         List<String> lines = stdout.lines().toList();
-        return map(MiniJson.parse(lines.get(lines.size() - 1)));
+        return map(JsonText.parse(lines.get(lines.size() - 1)));
     }
 
     @Test
@@ -59,7 +60,7 @@ class SparsityExperimentTest {
         assertTrue(r.out().contains("adam_l2") && r.out().contains("conv2 (8)") && r.out().contains("Adam + L2 leaves more dead filters than SGD"), r.out());
 
         // the saved models carry lanes train's metadata: inspect --sparsity on the same images finds what the experiment found
-        Map<String, Object> results = map(MiniJson.parse(Files.readString(dir.resolve("results.json"))));
+        Map<String, Object> results = map(JsonText.parse(Files.readString(dir.resolve("results.json"))));
         Map<String, Object> adam = map(map(results.get("arm_details")).get("adam_l2"));
         List<?> runs = (List<?>) adam.get("runs");
         assertEquals(2, runs.size());
@@ -67,7 +68,7 @@ class SparsityExperimentTest {
         Map<String, Object> total = map(map(first.get("sparsity")).get("total"));
         Run inspect = lanes("inspect", (String) first.get("file"), "--sparsity", "--data", TestData.mnistDir().toString(), "--limit", "300", "--json");
         assertEquals(0, inspect.status(), inspect.err());
-        Map<String, Object> again = map(map(MiniJson.parse(inspect.out().strip())).get("total"));
+        Map<String, Object> again = map(map(JsonText.parse(inspect.out().strip())).get("total"));
         assertEquals(total, again);
         assertEquals(2, ((List<?>) results.get("pruned_per_seed")).size());
         assertEquals(4, ((List<?>) results.get("checks")).size());

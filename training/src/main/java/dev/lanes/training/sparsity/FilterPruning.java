@@ -5,7 +5,6 @@ import dev.lanes.nn.arch.ChannelFlow;
 import dev.lanes.nn.layers.Conv2d;
 import dev.lanes.nn.surgery.ChannelPruning;
 import dev.lanes.nn.surgery.Surgery;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,10 +37,7 @@ public final class FilterPruning {
             // find the group in the folded model by a producer's weight: folding renames nothing, but indices are the flow's business
             ChannelFlow.Group fg = flow.groupOf(g.producers().get(0) + ".weight", 0)
                     .orElseThrow(() -> new IllegalStateException("prune: the folded model has no group for " + g.producers().get(0)));
-            if (fg.channels() != g.channels())
-                throw new IllegalArgumentException("prune: the report's group " + g.group() + " has " + g.channels() + " channels but the model's "
-                        + fg.channels() + "; the report was made on another model");
-            int[] dead = g.dead().length == g.channels() ? Arrays.copyOfRange(g.dead(), 1, g.dead().length) : g.dead();
+            int[] dead = g.removable(fg.channels());
             if (dead.length == 0) continue;
             keep.put(fg.index(), ChannelPruning.allExcept(g.channels(), dead));
             removed.put(fg.index(), dead);

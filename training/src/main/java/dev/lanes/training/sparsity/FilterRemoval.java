@@ -5,7 +5,6 @@ import dev.lanes.nn.Parameter;
 import dev.lanes.nn.arch.ChannelFlow;
 import dev.lanes.nn.surgery.ChannelPruning;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,14 +50,11 @@ public final class FilterRemoval {
             if (g.dead().length == 0) continue;
             ChannelFlow.Group fg = flow.groups().stream().filter(x -> x.index() == g.group()).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("prune: the model has no channel group " + g.group() + "; the report was made on another model"));
-            if (fg.channels() != g.channels())
-                throw new IllegalArgumentException("prune: the report's group " + g.group() + " has " + g.channels() + " channels but the model's "
-                        + fg.channels() + "; the report was made on another model");
+            int[] dead = g.removable(fg.channels());
             if (touchesFrozen(fg, frozenLayers)) {
                 frozen.add(g.group());
                 continue;
             }
-            int[] dead = g.dead().length == g.channels() ? Arrays.copyOfRange(g.dead(), 1, g.dead().length) : g.dead();
             if (dead.length == 0) continue;
             keep.put(g.group(), ChannelPruning.allExcept(g.channels(), dead));
             removed.put(g.group(), dead);

@@ -57,6 +57,17 @@ public record SparsityReport(long samples, List<LayerStats> layers, List<GroupDe
 
     /** A removable group and its channels dead at every tap. */
     public record GroupDeath(int group, int channels, List<String> producers, int[] dead, boolean residual) {
+        /**
+         * The channels a pruning removes from this group, which has {@code modelChannels} in the model being pruned:
+         * the dead ones, all but the first when the whole group is dead (so the network stays connected).
+         */
+        public int[] removable(int modelChannels) {
+            if (modelChannels != channels)
+                throw new IllegalArgumentException("prune: the report's group " + group + " has " + channels + " channels but the model's "
+                        + modelChannels + "; the report was made on another model");
+            return dead.length == channels ? Arrays.copyOfRange(dead, 1, dead.length) : dead;
+        }
+
         Json toJson() {
             return Json.object().put("group", group).put("channels", channels).put("producers", producers).put("residual", residual)
                     .put("dead", dead.length).put("dead_channels", dead);

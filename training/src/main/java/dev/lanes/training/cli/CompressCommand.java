@@ -109,7 +109,7 @@ final class CompressCommand {
             c = OutputComparison.of(model, factorised, vl);
             if (fineTuneEpochs > 0) {
                 DataLoader.Builder tb = DataLoader.builder(data.train(limit)).batchSize(batch).shuffle(true).seed(seed).normalize(spec.mean(), spec.std());
-                if (data.source().augmentByDefault()) tb.randomCrop(4).horizontalFlip(true);
+                tb.standardAugmentation(data.source().augmentByDefault());
                 try (DataLoader tl = tb.build()) {
                     factorised.train();
                     TrainingResult r = FineTuning.run(factorised, tl, fineTuneEpochs, (float) lr, seed,

@@ -155,7 +155,7 @@ final class TrainCommand {
             default -> new Adam(net.namedParameters(), (float) lr, 0.9f, 0.999f, 1e-8f, (float) wd);
         };
         DataLoader.Builder tb = DataLoader.builder(trainSet).batchSize(batch).shuffle(true).seed(seed).normalize(norm[0], norm[1]);
-        if (source.augmentByDefault()) tb.randomCrop(4).horizontalFlip(true);
+        tb.standardAugmentation(source.augmentByDefault());
         // evaluation uses the training batch size so layers keep their buffers between train and eval
         try (RunFolder.Lock lock = RunFolder.lock(outDir);
              DataLoader trainLoader = tb.build();

@@ -363,6 +363,14 @@ public final class DataLoader implements AutoCloseable {
             return this;
         }
 
+        /**
+         * When {@code on}, the augmentation the CLI and the experiments give natural images (CIFAR-10): a random crop
+         * of the image padded by 4 pixels and a left-right mirror; when off, the augmentation is left as it is.
+         */
+        public Builder standardAugmentation(boolean on) {
+            return on ? randomCrop(4).horizontalFlip(true) : this;
+        }
+
         /** Resizes every image to {@code h x w} before augmentation. */
         public Builder resize(int h, int w, ImageResize.Method method) {
             if (h < 1 || w < 1) throw new IllegalArgumentException("resize target must be positive but is " + h + "x" + w);

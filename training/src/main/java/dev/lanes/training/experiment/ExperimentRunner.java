@@ -125,7 +125,7 @@ public final class ExperimentRunner {
         Module net = Zoo.create(o.model(), shape[0], shape[1], shape[2], train.numClasses(), seed);
         Adam opt = new Adam(net.namedParameters(), (float) o.lr(), 0.9f, 0.999f, 1e-8f, 0f);
         DataLoader.Builder tb = DataLoader.builder(train).batchSize(o.batch()).shuffle(true).seed(seed).normalize(norm[0], norm[1]);
-        if (augment) tb.randomCrop(4).horizontalFlip(true);
+        tb.standardAugmentation(augment);
         try (DataLoader tl = tb.build(); DataLoader vl = DataLoader.builder(test).batchSize(o.batch()).normalize(norm[0], norm[1]).build()) {
             Trainer.Builder builder = Trainer.builder(net, opt, tl).validation(vl).epochs(o.epochs()).seed(seed)
                     .schedule(CosineLr.perIteration((float) o.lr(), 0f, o.epochs()));

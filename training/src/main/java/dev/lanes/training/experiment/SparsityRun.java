@@ -49,7 +49,7 @@ record SparsityRun(String arm, long seed, double l2, double testAccuracy, double
         int[] shape = train.imageShape();
         Module net = Zoo.create(o.model(), shape[0], shape[1], shape[2], train.numClasses(), seed);
         DataLoader.Builder tb = DataLoader.builder(train).batchSize(o.batch()).shuffle(true).seed(seed).normalize(norm[0], norm[1]);
-        if (augment) tb.randomCrop(4).horizontalFlip(true);
+        tb.standardAugmentation(augment);
         try (DataLoader tl = tb.build();
              DataLoader vl = DataLoader.builder(test).batchSize(o.batch()).normalize(norm[0], norm[1]).build();
              DataLoader analysis = DataLoader.builder(train).batchSize(256).normalize(norm[0], norm[1]).build()) {

@@ -152,8 +152,9 @@ final class GradCheck {
      * When the central difference disagrees, the one-sided differences tell a kink from a wrong gradient: if
      * they differ from each other, a non-differentiable point lies within one step, and the gradient must
      * then match the one-sided difference on the kink-free side. A coordinate that fails both ways is tried
-     * once more with a quarter step (kinks on both sides of one step are common in deep nets, within a
-     * quarter step rare), at a floor four times higher for the float noise of the smaller step.
+     * again with a quarter and then a sixteenth of the step (kinks on both sides of one step are common in
+     * BN + ReLU nets, where every coordinate moves every pre-activation; within a smaller step rare), at a floor
+     * raised in proportion for the float noise of the smaller step.
      */
     void compare(String what, Tensor value, Tensor analytic, DoubleSupplier loss, SplittableRandom rng,
                  List<String> failures, int[] counts) {
@@ -166,11 +167,10 @@ final class GradCheck {
             double an = analytic.data()[analytic.offset() + i];
             counts[0]++;
             String verdict = verdict(value, i, an, scale, loss, h);
-            // a kink can lie within one step on both sides; a quarter step rarely has one, at 4x the float noise
-            if (verdict != null && !verdict.equals(KINK)) {
-                String retry = verdict(value, i, an, scale, loss, h / 4);
-                if (retry == null || retry.equals(KINK)) verdict = retry;
-                else verdict += "; at step h/4: " + retry;
+            // a kink can lie within one step on both sides; a smaller step rarely has one, at more float noise
+            for (int shrink = 4; shrink <= 16 && verdict != null && !verdict.startsWith(KINK); shrink *= 4) {
+                String retry = verdict(value, i, an, scale, loss, h / shrink);
+                verdict = retry == null || retry.equals(KINK) ? retry : verdict + "; at step h/" + shrink + ": " + retry;
             }
             if (KINK.equals(verdict)) counts[1]++;
             else if (verdict != null) failures.add(what + "[" + i + "]: " + verdict);

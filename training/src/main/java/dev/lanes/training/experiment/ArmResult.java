@@ -25,6 +25,9 @@ public record ArmResult(String name, List<String> methods, List<RunResult> runs)
     /** Process CPU seconds of the training steps (NaN mean when a run did not measure them). */
     public Stats trainCpuSeconds() { return stats(RunResult::trainCpuSeconds); }
 
+    /** The final models' inference ms per test batch (NaN mean when a run did not measure it). */
+    public Stats inferMs() { return stats(RunResult::inferMs); }
+
     public Stats forwardFlops() { return stats(r -> r.forwardFlops()); }
 
     public Stats trainFlops() { return stats(r -> r.trainFlops()); }

@@ -58,7 +58,7 @@ final class DistillExperiment implements CustomExperiment {
         float[][] norm = DatasetStats.meanStd(limited); // what the runner feeds the students, so the teacher sees the same inputs
         ExperimentOptions to = new ExperimentOptions(teacherModel, o.data(), teacherEpochs, 1, o.limit(), o.batch(), o.lr(), o.threads());
         Path teacherDir = out.resolve("teacher");
-        RunResult teacher = ExperimentRunner.runOne("teacher", List.of(), to, to.seed(0), limited, test, norm, augment, teacherDir, log);
+        RunResult teacher = ExperimentRunner.runOne("teacher", List.of(), to, 0, to.seed(0), limited, test, norm, augment, teacherDir, log);
         Path teacherFile = teacherDir.resolve("models").resolve("teacher-seed" + to.seed(0) + ".lanes");
         log.println(String.format(Locale.ROOT, "teacher %s: test accuracy %.2f%% after %d epochs, %.1f s", teacherModel, 100 * teacher.testAccuracy(),
                 teacherEpochs, teacher.trainSeconds()));

@@ -16,6 +16,15 @@ public interface Experiment {
     /** One line for {@code lanes experiment --help}. */
     String description();
 
+    /** The name of the method arm in the table and the JSON's {@code "arms"} object ({@code "method"} by default). */
+    default String methodArmName() { return "method"; }
+
+    /**
+     * The L2 coefficient (added to the gradient, so Adam normalises it: Mehta et al.'s setting that leaves filters
+     * dead) of the Adam optimizer every arm trains with; 0 by default.
+     */
+    default double l2(ExperimentOptions options) { return 0; }
+
     /** The methods of the method arm, in composition order (empty: the method arm trains as the baseline). */
     List<MethodSpec> methods(ExperimentOptions options);
 

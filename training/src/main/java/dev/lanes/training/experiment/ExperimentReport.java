@@ -43,15 +43,24 @@ public record ExperimentReport(String experiment, ExperimentOptions options, Arm
 
     /**
      * {@code {"experiment", "model", "data", "seeds", "baseline": ARM, "method": ARM, "claims": [...]}} (the shape
-     * issue 7 §6 fixes), with each other arm as {@code "NAME": ARM} after the method's; {@link #toResultsJson} adds
-     * the options and every run.
+     * issue 7 §6 fixes), with each other arm as {@code "NAME": ARM} after the method's. An experiment whose method
+     * arm has a name of its own ({@link Experiment#methodArmName}, e.g. compose's "composed") writes its arms by name
+     * instead: {@code {"experiment", "model", "data", "seeds", "arms": {"baseline": ARM, "composed": ARM, ...},
+     * "claims"}}, each ARM with {@code infer_ms} (issue 14). {@link #toResultsJson} adds the options and every run.
      */
     public Json toJson() {
         List<Object> cs = new ArrayList<>();
         for (Claim c : claims) cs.add(c.toJson());
         Json j = Json.object().put("experiment", experiment).put("model", options.model()).put("data", options.data())
-                .put("seeds", options.seeds()).put("baseline", baseline.toJson(null)).put("method", armJson(method, target()));
-        for (ArmResult a : others) j.put(a.name(), armJson(a, target()));
+                .put("seeds", options.seeds());
+        if (method.name().equals("method")) {
+            j.put(baseline.name(), baseline.toJson(null));
+            for (ArmResult a : compared()) j.put(a.name(), armJson(a, target()));
+        } else {
+            Json arms = Json.object().put(baseline.name(), baseline.toJson(null).put("infer_ms", baseline.inferMs().toJson()));
+            for (ArmResult a : compared()) arms.put(a.name(), armJson(a, target()).put("infer_ms", a.inferMs().toJson()));
+            j.put("arms", arms);
+        }
         return j.put("claims", cs);
     }
 
@@ -97,6 +106,8 @@ public record ExperimentReport(String experiment, ExperimentOptions options, Arm
         row(sb, "forward FLOPs", arms, a -> num(a.forwardFlops(), "%.3g"));
         row(sb, "training FLOPs", arms, a -> num(a.trainFlops(), "%.3g"));
         row(sb, "parameter bytes", arms, a -> String.format(Locale.ROOT, "%.0f", a.paramBytes().mean()));
+        if (!Double.isNaN(baseline.inferMs().mean()))
+            row(sb, "inference ms/batch " + options.batch(), arms, a -> num(a.inferMs(), "%.2f"));
         for (Claim c : claims) sb.append(c.holds() ? "holds:  " : "FAILS:  ").append(c.claim()).append(" (").append(c.paper()).append("): ")
                 .append(c.measured()).append('\n');
         return sb.toString();

@@ -52,7 +52,8 @@ public final class ExperimentRunner {
         List<String> methodNames = new ArrayList<>();
         for (MethodSpec m : methods) methodNames.add(m.toString());
         // baseline, method, then the experiment's other arms: each arm's methods and runs
-        List<String> armNames = new ArrayList<>(List.of("baseline", "method"));
+        List<String> armNames = new ArrayList<>(List.of("baseline", experiment.methodArmName()));
+        double l2 = experiment.l2(o);
         List<List<MethodSpec>> armMethods = new ArrayList<>(List.of(List.of(), methods));
         List<ExperimentOptions> armOptions = new ArrayList<>(List.of(o, mo));
         experiment.otherArms(o).forEach((name, ms) -> {
@@ -63,10 +64,10 @@ public final class ExperimentRunner {
         List<List<RunResult>> runs = new ArrayList<>();
         for (int a = 0; a < armNames.size(); a++) runs.add(new ArrayList<>());
         Files.createDirectories(out);
-        warmUp(o, train, test, norm, augment, out);
+        warmUp(o, l2, train, test, norm, augment, out, List.of());
         if (!methods.isEmpty() || mo != o) {
             try {
-                warmUp(mo, train, test, norm, augment, out, methods);
+                warmUp(mo, l2, train, test, norm, augment, out, methods);
             } catch (IllegalArgumentException e) {
                 // a method that cannot run a one-epoch run (e.g. a fixed switch after epoch 3) is warmed by the baseline only
                 log.println("warm-up with the methods skipped: " + e.getMessage());
@@ -77,7 +78,7 @@ public final class ExperimentRunner {
             // rotate which arm goes first, so slow drift of a shared machine and allocations hit every arm alike
             for (int k = 0; k < armNames.size(); k++) {
                 int a = (k + i) % armNames.size();
-                runs.get(a).add(runOne(armNames.get(a), armMethods.get(a), armOptions.get(a), seed, train, test, norm, augment, out, log));
+                runs.get(a).add(runOne(armNames.get(a), armMethods.get(a), armOptions.get(a), l2, seed, train, test, norm, augment, out, log));
             }
         }
         List<ArmResult> arms = new ArrayList<>();
@@ -90,7 +91,7 @@ public final class ExperimentRunner {
         List<ArmResult> others = arms.subList(2, arms.size());
         java.util.Map<String, java.util.Map<String, Object>> fields = new java.util.LinkedHashMap<>();
         for (ArmResult arm : arms.subList(1, arms.size())) fields.put(arm.name(), new java.util.LinkedHashMap<>(experiment.armFields(b, arm)));
-        if (mo != o) fields.get("method").put("model", mo.model()); // the table and the JSON say which model the arm trained
+        if (mo != o) fields.get(m.name()).put("model", mo.model()); // the table and the JSON say which model the arm trained
         return new ExperimentReport(experiment.name(), o, b, m, List.copyOf(others), fields, experiment.claims(o, b, m, List.copyOf(others)));
     }
 
@@ -100,17 +101,17 @@ public final class ExperimentRunner {
      * 2000 warm-up images the first epochs of 10000 still took 1.8 s against 0.7 s).
      */
     static void warmUp(ExperimentOptions o, Dataset train, Dataset test, float[][] norm, boolean augment, Path out) throws IOException {
-        warmUp(o, train, test, norm, augment, out, List.of());
+        warmUp(o, 0, train, test, norm, augment, out, List.of());
     }
 
-    /** The same with the method arm's methods, so that the code paths only they use are compiled too. */
-    static void warmUp(ExperimentOptions o, Dataset train, Dataset test, float[][] norm, boolean augment, Path out,
+    /** The same with an L2 coefficient and the method arm's methods, so that the code paths only they use are compiled too. */
+    static void warmUp(ExperimentOptions o, double l2, Dataset train, Dataset test, float[][] norm, boolean augment, Path out,
                        List<MethodSpec> methods) throws IOException {
         ExperimentOptions w = new ExperimentOptions(o.model(), o.data(), 1, 1, Math.min(o.limit(), 8000), o.batch(), o.lr(), o.threads());
         Dataset small = train.size() > w.limit() ? train.subset(0, w.limit()) : train;
         Path dir = Files.createTempDirectory(out, "warm-up");
         try {
-            runOne("warm-up", methods, w, 0, small, test.size() > 500 ? test.subset(0, 500) : test, norm, augment, dir,
+            runOne("warm-up", methods, w, l2, 0, small, test.size() > 500 ? test.subset(0, 500) : test, norm, augment, dir,
                     new PrintStream(java.io.OutputStream.nullOutputStream()));
         } finally {
             try (var files = Files.walk(dir)) {
@@ -119,11 +120,12 @@ public final class ExperimentRunner {
         }
     }
 
-    static RunResult runOne(String arm, List<MethodSpec> methods, ExperimentOptions o, long seed, Dataset train, Dataset test,
+    /** One training run of one arm; {@code l2} is Adam's (coupled) L2 coefficient. */
+    static RunResult runOne(String arm, List<MethodSpec> methods, ExperimentOptions o, double l2, long seed, Dataset train, Dataset test,
                             float[][] norm, boolean augment, Path out, PrintStream log) throws IOException {
         int[] shape = train.imageShape();
         Module net = Zoo.create(o.model(), shape[0], shape[1], shape[2], train.numClasses(), seed);
-        Adam opt = new Adam(net.namedParameters(), (float) o.lr(), 0.9f, 0.999f, 1e-8f, 0f);
+        Adam opt = new Adam(net.namedParameters(), (float) o.lr(), 0.9f, 0.999f, 1e-8f, (float) l2);
         DataLoader.Builder tb = DataLoader.builder(train).batchSize(o.batch()).shuffle(true).seed(seed).normalize(norm[0], norm[1]);
         tb.standardAugmentation(augment);
         try (DataLoader tl = tb.build(); DataLoader vl = DataLoader.builder(test).batchSize(o.batch()).normalize(norm[0], norm[1]).build()) {
@@ -162,8 +164,9 @@ public final class ExperimentRunner {
             double finalAccuracy = Trainer.evaluate(model, vl, train.numClasses()).accuracy();
             Files.createDirectories(out.resolve("models"));
             ModelFile.save(out.resolve("models").resolve(arm + "-seed" + seed + ".lanes"), model);
+            double inferMs = inferenceMs(model, vl);
             log.println(String.format(Locale.ROOT, "%s seed %d: inference %.3f ms/batch of %d (eval mode, median of 5 passes over the test split)",
-                    arm, seed, inferenceMs(model, vl), o.batch()));
+                    arm, seed, inferMs, o.batch()));
             // training time = wall time of fit() without the per-epoch test evaluations: the steps, and whatever
             // the methods do between epochs (a switch, a re-estimation, a cache fill) counts too
             int n = r.history().size();
@@ -179,7 +182,7 @@ public final class ExperimentRunner {
                 training += m.trainFlops();
             }
             return new RunResult(seed, finalAccuracy, fitSeconds - eval, forward, training, paramBytes(model), trainer.optimizer().learningRate(),
-                    seconds, acc, cpu[0], summaries);
+                    seconds, acc, cpu[0], summaries, inferMs);
         }
     }
 

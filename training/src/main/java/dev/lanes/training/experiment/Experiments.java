@@ -18,6 +18,7 @@ public final class Experiments {
         add(new DistillExperiment());
         add(new LowRankExperiment());
         add(new CompactExperiment());
+        add(new CompositionExperiment());
     }
 
     private Experiments() {}
@@ -34,6 +35,8 @@ public final class Experiments {
         return new Experiment() {
             @Override public String name() { return e.name(); }
             @Override public String description() { return e.description(); }
+            @Override public String methodArmName() { return e.methodArmName(); }
+            @Override public double l2(ExperimentOptions o) { return e.l2(o); }
             @Override public List<dev.lanes.training.methods.MethodSpec> methods(ExperimentOptions o) { return ms; }
             @Override public String methodModel(ExperimentOptions o) { return e.methodModel(o); }
             @Override public List<Claim> claims(ExperimentOptions o, ArmResult b, ArmResult m) { return e.claims(o, b, m); }

@@ -35,7 +35,7 @@ public final class RescaleSweep {
         ExperimentRunner.warmUp(o, train, test, norm, augment, out);
         Map<String, String> warm = new LinkedHashMap<>(RescaleExperiment.METHOD_OPTIONS);
         warm.put("switch", "1"); // the low-resolution shapes and the switch get compiled before the timed runs too
-        ExperimentRunner.warmUp(o, train, test, norm, augment, out, List.of(new MethodSpec("rescale", warm)));
+        ExperimentRunner.warmUp(o, 0, train, test, norm, augment, out, List.of(new MethodSpec("rescale", warm)));
         int n = o.epochs() + 1;
         List<List<RunResult>> bySwitch = new ArrayList<>();
         for (int s = 0; s < n; s++) bySwitch.add(new ArrayList<>());
@@ -44,7 +44,7 @@ public final class RescaleSweep {
                 int s = (j + i) % n;
                 Map<String, String> opts = new LinkedHashMap<>(RescaleExperiment.METHOD_OPTIONS);
                 opts.put("switch", Integer.toString(s));
-                bySwitch.get(s).add(ExperimentRunner.runOne("switch " + s, List.of(new MethodSpec("rescale", opts)), o, o.seed(i), train, test, norm,
+                bySwitch.get(s).add(ExperimentRunner.runOne("switch " + s, List.of(new MethodSpec("rescale", opts)), o, 0, o.seed(i), train, test, norm,
                         augment, out, log));
             }
         }

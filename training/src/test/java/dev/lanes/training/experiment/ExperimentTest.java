@@ -118,7 +118,7 @@ class ExperimentTest {
         Parallel.setThreads(2);
         Dataset train = TestData.mnistTrain().subset(0, 320), test = TestData.mnistTest().subset(0, 50);
         ExperimentOptions o = new ExperimentOptions("lenet5", "mnist", 2, 1, 320, 32, 0.004, 2);
-        RunResult r = ExperimentRunner.runOne("baseline", List.of(), o, 1, train, test, DatasetStats.meanStd(train), false, tmp, 
+        RunResult r = ExperimentRunner.runOne("baseline", List.of(), o, 0, 1, train, test, DatasetStats.meanStd(train), false, tmp, 
                 new PrintStream(java.io.OutputStream.nullOutputStream()));
         int steps = 2 * 10;
         float expected = (float) (0.004 * 0.5 * (1 + Math.cos(Math.PI * (steps - 1) / steps)));

@@ -42,6 +42,8 @@ final class ExperimentCommand {
               --lr X               peak learning rate (default %s)
               --threads T          compute threads (default: available processors)
               --out DIR            output folder (default runs/experiment-NAME)
+              --l2 X               every arm trains with Adam + L2 coefficient X (added to the gradient; default:
+                                   the experiment's, 0 but for compose and sparsity)
               --method NAME[:k=v,...]  replaces the method arm's methods (repeatable, in order), e.g. to try other
                                    options of the experiment's method against the same baseline
               --twin NAME          compact: the method arm's compact twin, the default one or a width variant
@@ -94,8 +96,16 @@ final class ExperimentCommand {
         if (a.flag("sweep")) extra.put("sweep", "true");
         for (String k : extra.keySet()) {
             boolean mine = experiment instanceof CustomExperiment c && (c.valueOptions().containsKey(k) || c.flagOptions().containsKey(k))
-                    || k.equals("sweep") && name.equals("rescale");
+                    || k.equals("sweep") && name.equals("rescale")
+                    || k.equals("l2") && !(experiment instanceof CustomExperiment); // every arm's Adam + L2 (a custom experiment reads its own)
             if (!mine) throw a.error("option --" + k + " does not apply to experiment '" + name + "'");
+        }
+        if (extra.containsKey("l2") && !(experiment instanceof CustomExperiment)) {
+            try {
+                experiment = Experiments.withL2(experiment, a.doubleValue("l2", 0, 0, false));
+            } catch (IllegalArgumentException e) {
+                throw a.error("--l2: " + e.getMessage());
+            }
         }
         if (a.has("twin")) {
             if (!name.equals("compact")) throw a.error("option --twin does not apply to experiment '" + name + "'");

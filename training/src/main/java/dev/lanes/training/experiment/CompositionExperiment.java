@@ -21,8 +21,8 @@ import java.util.Map;
  * difference, and the weaker form on total training time.
  */
 final class CompositionExperiment implements Experiment {
-    static final int EPOCHS = 6, LIMIT = 10_000;
-    static final double L2 = 5e-3;
+    static final int EPOCHS = 6, LIMIT = 20_000, PRUNE_AT = 3;
+    static final double L2 = 1e-2, LR = 1e-2;
     static final List<String> SINGLE = List.of("rescale", "freeze", "prune");
 
     @Override public String name() { return "compose"; }
@@ -38,7 +38,7 @@ final class CompositionExperiment implements Experiment {
 
     @Override
     public ExperimentOptions defaults(ExperimentOptions c) {
-        return new ExperimentOptions("gap-cnn", c.data(), EPOCHS, 3, LIMIT, 32, 5e-3, c.threads());
+        return new ExperimentOptions("cnn-16-32-64-128", c.data(), EPOCHS, 3, LIMIT, 32, LR, c.threads());
     }
 
     /** Each method as it runs in the composition (and alone in its own arm). */
@@ -49,7 +49,8 @@ final class CompositionExperiment implements Experiment {
                 o.put("switch", "auto");
                 yield new MethodSpec("rescale", o);
             }
-            case "freeze", "prune" -> new MethodSpec(name, Map.of());
+            case "freeze" -> new MethodSpec(name, Map.of());
+            case "prune" -> new MethodSpec(name, Map.of("at", Integer.toString(PRUNE_AT)));
             default -> throw new IllegalArgumentException("not a composed method: " + name);
         };
     }

@@ -31,13 +31,23 @@ public final class Experiments {
 
     /** {@code e} with its method arm running {@code methods} instead; everything else (arms, models, claims, defaults) is e's. */
     public static Experiment withMethods(Experiment e, List<dev.lanes.training.methods.MethodSpec> methods) {
-        List<dev.lanes.training.methods.MethodSpec> ms = List.copyOf(methods);
+        return with(e, List.copyOf(methods), null);
+    }
+
+    /** {@code e} with every arm training with Adam + L2 coefficient {@code l2} instead of e's; everything else is e's. */
+    public static Experiment withL2(Experiment e, double l2) {
+        if (!(l2 >= 0) || Double.isInfinite(l2)) throw new IllegalArgumentException("the L2 coefficient must be finite and >= 0 but is " + l2);
+        return with(e, null, l2);
+    }
+
+    /** e with the methods and the L2 coefficient replaced where not null. */
+    private static Experiment with(Experiment e, List<dev.lanes.training.methods.MethodSpec> methods, Double l2) {
         return new Experiment() {
             @Override public String name() { return e.name(); }
             @Override public String description() { return e.description(); }
             @Override public String methodArmName() { return e.methodArmName(); }
-            @Override public double l2(ExperimentOptions o) { return e.l2(o); }
-            @Override public List<dev.lanes.training.methods.MethodSpec> methods(ExperimentOptions o) { return ms; }
+            @Override public double l2(ExperimentOptions o) { return l2 != null ? l2 : e.l2(o); }
+            @Override public List<dev.lanes.training.methods.MethodSpec> methods(ExperimentOptions o) { return methods != null ? methods : e.methods(o); }
             @Override public String methodModel(ExperimentOptions o) { return e.methodModel(o); }
             @Override public List<Claim> claims(ExperimentOptions o, ArmResult b, ArmResult m) { return e.claims(o, b, m); }
             @Override public List<Claim> claims(ExperimentOptions o, ArmResult b, ArmResult m, List<ArmResult> others) { return e.claims(o, b, m, others); }

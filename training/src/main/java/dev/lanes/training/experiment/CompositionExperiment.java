@@ -21,7 +21,8 @@ import java.util.Map;
  * difference, and the weaker form on total training time.
  */
 final class CompositionExperiment implements Experiment {
-    static final int EPOCHS = 6, LIMIT = 20_000, PRUNE_AT = 3;
+    static final int EPOCHS = 8, LIMIT = 20_000, PRUNE_AT = 3;
+    static final String FREEZE_TAU = "0.25";
     static final double L2 = 1e-2, LR = 1e-2;
     static final List<String> SINGLE = List.of("rescale", "freeze", "prune");
 
@@ -49,7 +50,7 @@ final class CompositionExperiment implements Experiment {
                 o.put("switch", "auto");
                 yield new MethodSpec("rescale", o);
             }
-            case "freeze" -> new MethodSpec(name, Map.of());
+            case "freeze" -> new MethodSpec(name, Map.of("tau", FREEZE_TAU));
             case "prune" -> new MethodSpec(name, Map.of("at", Integer.toString(PRUNE_AT)));
             default -> throw new IllegalArgumentException("not a composed method: " + name);
         };

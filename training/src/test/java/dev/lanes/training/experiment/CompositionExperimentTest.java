@@ -59,7 +59,7 @@ class CompositionExperimentTest {
         Map<String, Object> results = map(JsonText.parse(Files.readString(dir.resolve("results.json"))));
         List<?> composed = (List<?>) results.get("method_arm_methods");
         assertEquals(3, composed.size());
-        assertTrue(((String) composed.get(0)).startsWith("rescale:") && composed.get(1).equals("freeze") && composed.get(2).equals("prune:at=3"), composed.toString());
+        assertTrue(((String) composed.get(0)).startsWith("rescale:") && composed.get(1).equals("freeze:tau=0.25") && composed.get(2).equals("prune:at=3"), composed.toString());
         assertEquals(List.of("prune:at=3"), results.get("prune_arm_methods"));
         // each run of the composed arm reports all three methods, in list order
         Map<String, Object> run = map(((List<?>) map(results.get("runs")).get("composed")).get(0));

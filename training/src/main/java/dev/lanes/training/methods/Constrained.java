@@ -10,15 +10,21 @@ import dev.lanes.training.TrainingState;
 import dev.lanes.training.constrained.ConstrainedWeights;
 import dev.lanes.training.constrained.CoordinateDescentStep;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code constrained[:mode=exhaustive|blocks,granularity=tensor|channel,threshold=T,budget=N,grow=G,shrink=S]}:
- * constrained-parameter training after Date et al. (2020, "CoNNTrA"). At run start every convolution and
- * linear weight becomes packed ternary codes {−α, 0, +α} (TWN's rule with threshold factor T on the float
- * initialisation; the floats are dropped), and training switches to {@link CoordinateDescentStep}: codes move
- * by coordinate descent, biases and BatchNorm by the run's optimizer, the scales α by an Adam of their own.
+ * {@code constrained[:from=E,mode=exhaustive|blocks,granularity=tensor|channel,threshold=T,budget=N,grow=G,shrink=S]}:
+ * constrained-parameter training after Date et al. (2020, "CoNNTrA"). At the start of epoch E (default 1: run
+ * start) every convolution and linear weight becomes packed ternary codes {−α, 0, +α} (TWN's rule with threshold
+ * factor T on the float weights of that moment: the initialisation, or what the epochs before E trained; the floats
+ * are dropped), and training switches to {@link CoordinateDescentStep}: codes move by coordinate descent, biases
+ * and BatchNorm by the run's optimizer, the scales α by an Adam of their own.
+ *
+ * <p>{@code from=E > 1} is ternary fine-tuning of a float-trained model, e.g. after {@code prune} (listed before: a
+ * pruned model is converted as it is). After rescale (listed before) the conversion waits for the switch, since the
+ * switch rebuilds the float architecture. Freezing methods are refused beside it: both drive the training step.
  *
  * <p>Options: mode (default blocks); granularity of α (default channel); threshold (default 0.7); budget:
  * coordinates visited per step in exhaustive mode (default: all, one full sweep) or the initial block size in
@@ -33,12 +39,20 @@ public final class Constrained implements TrainingMethod {
     private final float threshold;
     private final Integer budget;
     private final double grow, shrink;
+    private final int from;
+    private Rescale rescale;
     private ConstrainedWeights weights;
     private CoordinateDescentStep step;
     private int restoredBlock = -1;
     private Map<String, Tensor> restoredScaleState; // the scales' Adam state from a checkpoint, until run start
 
     public Constrained(CoordinateDescentStep.Mode mode, Granularity granularity, float threshold, Integer budget, double grow, double shrink) {
+        this(1, mode, granularity, threshold, budget, grow, shrink);
+    }
+
+    /** Converting to ternary at the start of epoch {@code from} (1-based). */
+    public Constrained(int from, CoordinateDescentStep.Mode mode, Granularity granularity, float threshold, Integer budget, double grow, double shrink) {
+        if (from < 1) throw new IllegalArgumentException(NAME + ": from must be >= 1 but is " + from);
         if (!(threshold >= 0) || Float.isInfinite(threshold)) throw new IllegalArgumentException(NAME + ": threshold must be finite and >= 0 but is " + threshold);
         if (!(grow >= 1)) throw new IllegalArgumentException(NAME + ": grow must be >= 1 but is " + grow);
         if (!(shrink > 0 && shrink < 1)) throw new IllegalArgumentException(NAME + ": shrink must be in (0, 1) but is " + shrink);
@@ -48,10 +62,11 @@ public final class Constrained implements TrainingMethod {
         this.budget = budget;
         this.grow = grow;
         this.shrink = shrink;
+        this.from = from;
     }
 
     static Constrained of(MethodSpec spec) {
-        spec.allowOnly("mode", "granularity", "threshold", "budget", "grow", "shrink");
+        spec.allowOnly("from", "mode", "granularity", "threshold", "budget", "grow", "shrink");
         Map<String, String> o = spec.options();
         CoordinateDescentStep.Mode mode = switch (o.getOrDefault("mode", "blocks").toLowerCase(Locale.ROOT)) {
             case "exhaustive" -> CoordinateDescentStep.Mode.EXHAUSTIVE;
@@ -64,7 +79,8 @@ public final class Constrained implements TrainingMethod {
             default -> throw new IllegalArgumentException("method " + NAME + ": granularity must be tensor or channel but is '" + o.get("granularity") + "'");
         };
         Integer budget = o.containsKey("budget") ? spec.intOption("budget", null, 1, Integer.MAX_VALUE) : null;
-        return new Constrained(mode, g, (float) spec.doubleOption("threshold", TernaryQuantizer.TWN_THRESHOLD), budget,
+        int from = o.containsKey("from") ? spec.intOption("from", null, 1, 1_000_000) : 1;
+        return new Constrained(from, mode, g, (float) spec.doubleOption("threshold", TernaryQuantizer.TWN_THRESHOLD), budget,
                 spec.doubleOption("grow", 1.5), spec.doubleOption("shrink", 0.5));
     }
 
@@ -78,12 +94,40 @@ public final class Constrained implements TrainingMethod {
     /** The step in use (after run start), or null. */
     public CoordinateDescentStep step() { return step; }
 
+    /** The epoch whose start converts the weights (1: run start). */
+    public int from() { return from; }
+
     @Override
     public Changes onRunStart(TrainingState state) {
+        if (from > state.epochs()) throw new IllegalArgumentException(NAME + ": from=" + from + " is after the run's last epoch (" + state.epochs() + ")");
+        List<TrainingMethod> methods = state.methods();
+        rescale = null;
+        for (TrainingMethod m : methods) {
+            if (m instanceof PrefixFreezing)
+                throw new IllegalArgumentException(NAME + ": cannot run beside " + m.name() + ": both drive the training step (coordinate descent, frozen prefix)");
+            if (m instanceof Rescale r && methods.indexOf(r) < methods.indexOf(this)) rescale = r;
+        }
+        // a resumed run whose checkpoint was taken after the conversion holds packed weights: bind to them now
+        if (!packed(state.model()) && !due(state, state.completedEpochs())) return Changes.NONE;
         Changes c = bind(state, restoredBlock);
         if (restoredScaleState != null) weights.loadScaleState(restoredScaleState);
         restoredScaleState = null;
         return c;
+    }
+
+    /** Whether to convert now, with {@code done} epochs completed (never at low resolution: the switch rebuilds the floats). */
+    private boolean due(TrainingState state, int done) {
+        if (done < from - 1) return false;
+        if (rescale != null && rescale.lowResolution()) {
+            if (done == from - 1) System.err.printf(Locale.ROOT, "%s: waiting for rescale's switch to full resolution%n", NAME);
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean packed(Module model) {
+        for (dev.lanes.nn.Parameter p : model.parameters()) if (p.isPacked()) return true;
+        return false;
     }
 
     /**
@@ -93,6 +137,7 @@ public final class Constrained implements TrainingMethod {
      */
     @Override
     public Changes onModelReplaced(TrainingState state, Module before) {
+        if (step == null) return Changes.NONE; // not converted yet: the new model is converted when due
         int block = step != null && step.blocks() != null ? step.blocks().size() : restoredBlock;
         return bind(state, block);
     }
@@ -108,6 +153,12 @@ public final class Constrained implements TrainingMethod {
 
     @Override
     public Changes onEpochEnd(TrainingState state, dev.lanes.training.EpochMetrics metrics) {
+        if (step == null) {
+            if (!due(state, metrics.epoch())) return Changes.NONE;
+            System.err.printf(Locale.ROOT, "%s: after epoch %d: weights converted to ternary (%s), coordinate descent from here%n", NAME, metrics.epoch(),
+                    granularity == Granularity.PER_CHANNEL ? "per-channel scales" : "per-tensor scales");
+            return bind(state, -1);
+        }
         if (step.blocks() != null) {
             System.err.printf(Locale.ROOT, "constrained: epoch %d: %d block moves accepted, %d rejected, block size %d of %d%n", metrics.epoch(),
                     step.blocks().accepted(), step.blocks().rejected(), step.blocks().size(), weights.coordinateCount());

@@ -48,15 +48,18 @@ class CompositionExperimentTest {
         assertEquals("compose", j.get("experiment"));
         assertEquals("cnn-16-32-64-128", j.get("model"));
         Map<String, Object> arms = map(j.get("arms"));
-        assertEquals(List.of("baseline", "composed", "rescale", "freeze", "prune"), List.copyOf(arms.keySet()));
+        assertEquals(List.of("baseline", "composed", "rescale", "freeze", "prune", "ternary"), List.copyOf(arms.keySet()));
         for (String arm : arms.keySet()) {
             Map<String, Object> a = map(arms.get(arm));
             assertTrue(a.keySet().containsAll(ARM), arm + ": " + a.keySet());
             assertTrue((Double) map(a.get("infer_ms")).get("mean") > 0, arm + " measured its inference time");
             if (!arm.equals("baseline")) assertTrue(a.containsKey("seconds_to_baseline_accuracy") && a.containsKey("wall_ratio"), arm);
         }
-        assertEquals(2, ((List<?>) j.get("claims")).size());
+        assertEquals(3, ((List<?>) j.get("claims")).size());
         Map<String, Object> results = map(JsonText.parse(Files.readString(dir.resolve("results.json"))));
+        assertEquals(List.of("rescale:interp=bicubic,rewarm=1,switch=auto", "prune:at=3", "constrained:from=3"), results.get("ternary_arm_methods"));
+        // packed codes: the ternary arm's parameters take far fewer bytes than the baseline's floats
+        assertTrue((Double) map(arms.get("ternary")).get("param_bytes") * 4 < (Double) map(arms.get("baseline")).get("param_bytes"));
         List<?> composed = (List<?>) results.get("method_arm_methods");
         assertEquals(3, composed.size());
         assertTrue(((String) composed.get(0)).startsWith("rescale:") && composed.get(1).equals("freeze:tau=0.25") && composed.get(2).equals("prune:at=3"), composed.toString());

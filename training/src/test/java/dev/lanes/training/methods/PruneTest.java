@@ -330,4 +330,46 @@ class PruneTest {
         assertFalse(java.util.Arrays.equals(w.newValues.get(0).get("conv3.weight"), t.model().namedParameters().get("conv3.weight").value().toArray()),
                 "the constrained step trains the pruned model");
     }
+
+    @Test
+    void ternaryFineTuningConvertsThePrunedModelAndResumesExactlyAcrossBothChanges() throws Exception {
+        Path dir = tmp.resolve("fine-tune");
+        Witness w = new Witness();
+        Trainer whole = builder(planted(9), 3, "prune:at=2", "constrained:from=3").method(w).listener(new CheckpointListener(dir, Map.of(), 3)).build();
+        whole.fit();
+        assertEquals(1, prune(whole).prunedAfter());
+        assertEquals(16 + 32 + 64 - 6, prune(whole).filtersAfter());
+        // up to the prune the run is the float run's: the conversion came after it
+        Witness floats = new Witness();
+        builder(planted(9), 3, "prune:at=2").method(floats).build().fit();
+        for (String p : List.of("conv1.weight", "conv3.weight", "fc.weight"))
+            assertArrayEquals(floats.newValues.get(0).get(p), w.newValues.get(0).get(p), "the pruned model before the conversion: " + p);
+        Constrained c = (Constrained) whole.methods().get(1);
+        for (String p : List.of("conv1.weight", "conv2.weight", "conv3.weight", "fc.weight")) assertTrue(whole.model().namedParameters().get(p).isPacked(), p);
+        assertTrue(c.weights().weight(0) == whole.model().namedParameters().get("conv1.weight"), "the codes are the pruned model's");
+        for (int from : new int[] {1, 2}) {
+            Trainer resumed = builder(Zoo.create("gap-cnn", 1, 10, 77), 3, "prune:at=2", "constrained:from=3").method(new Witness()).build();
+            Checkpoint.restore(Checkpoint.fileFor(dir, from), resumed);
+            resumed.fit();
+            assertParametersEqual(whole.model(), resumed.model());
+        }
+        // from=3 quantises what two epochs trained, not the initialisation: another model than from=1
+        Trainer early = builder(planted(9), 3, "prune:at=2", "constrained").build();
+        early.fit();
+        assertFalse(java.util.Arrays.equals(early.model().namedParameters().get("conv2.weight").value().toArray(),
+                whole.model().namedParameters().get("conv2.weight").value().toArray()));
+    }
+
+    @Test
+    void ternaryConversionWaitsForRescalesSwitchAndRefusesFreezingBesideIt() {
+        Trainer t = builder(Zoo.create("gap-cnn", 1, 10, 4), 3, "rescale:switch=2", "constrained:from=2").build();
+        t.fit();
+        assertEquals(2, ((Rescale) t.methods().get(0)).switchedAfter());
+        // converted after the switch: the switch rebuilds float weights, so a conversion before it would be lost
+        assertTrue(t.model().namedParameters().get("conv2.weight").isPacked(), "the full-resolution model is ternary");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> builder(Zoo.create("gap-cnn", 1, 10, 4), 2, "freeze", "constrained").build().fit());
+        assertTrue(e.getMessage().contains("both drive the training step"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> builder(Zoo.create("gap-cnn", 1, 10, 4), 2, "constrained:from=3").build().fit());
+        assertTrue(e.getMessage().contains("from=3 is after the run's last epoch (2)"), e.getMessage());
+    }
 }

@@ -57,7 +57,7 @@ class CompositionExperimentTest {
         }
         assertEquals(3, ((List<?>) j.get("claims")).size());
         Map<String, Object> results = map(JsonText.parse(Files.readString(dir.resolve("results.json"))));
-        assertEquals(List.of("rescale:interp=bicubic,rewarm=1,switch=auto", "prune:at=3", "constrained:from=3"), results.get("ternary_arm_methods"));
+        assertEquals(List.of("rescale:interp=bicubic,rewarm=1,switch=auto", "prune:at=3", "constrained:from=3,grow=1"), results.get("ternary_arm_methods"));
         // packed codes: the ternary arm's parameters take far fewer bytes than the baseline's floats
         assertTrue((Double) map(arms.get("ternary")).get("param_bytes") * 4 < (Double) map(arms.get("baseline")).get("param_bytes"));
         List<?> composed = (List<?>) results.get("method_arm_methods");

@@ -87,7 +87,7 @@ public record ExperimentReport(String experiment, ExperimentOptions options, Arm
         sb.append(String.format(Locale.ROOT, "experiment %s: %s on %s, %d epochs, %d seeds, limit %d, batch %d, lr %s (cosine to 0), %d threads%n",
                 experiment, options.model(), options.data(), options.epochs(), options.seeds(), options.limit(), options.batch(),
                 options.lr(), options.threads()));
-        if (!method.methods().isEmpty()) sb.append("method arm: ").append(String.join(" ", method.methods())).append('\n');
+        if (!method.methods().isEmpty()) sb.append(method.name()).append(" arm: ").append(String.join(" ", method.methods())).append('\n');
         for (ArmResult a : others) if (!a.methods().isEmpty()) sb.append(a.name()).append(" arm: ").append(String.join(" ", a.methods())).append('\n');
         for (ArmResult a : compared()) {
             Object model = armFields.getOrDefault(a.name(), Map.of()).get("model"); // an arm that trains another architecture

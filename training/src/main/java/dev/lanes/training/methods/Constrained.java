@@ -10,7 +10,6 @@ import dev.lanes.training.TrainingState;
 import dev.lanes.training.constrained.ConstrainedWeights;
 import dev.lanes.training.constrained.CoordinateDescentStep;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -100,13 +99,11 @@ public final class Constrained implements TrainingMethod {
     @Override
     public Changes onRunStart(TrainingState state) {
         if (from > state.epochs()) throw new IllegalArgumentException(NAME + ": from=" + from + " is after the run's last epoch (" + state.epochs() + ")");
-        List<TrainingMethod> methods = state.methods();
-        rescale = null;
-        for (TrainingMethod m : methods) {
+        for (TrainingMethod m : state.methods()) {
             if (m instanceof PrefixFreezing)
                 throw new IllegalArgumentException(NAME + ": cannot run beside " + m.name() + ": both drive the training step (coordinate descent, frozen prefix)");
-            if (m instanceof Rescale r && methods.indexOf(r) < methods.indexOf(this)) rescale = r;
         }
+        rescale = Rescale.listedBefore(this, state.methods());
         // a resumed run whose checkpoint was taken after the conversion holds packed weights: bind to them now
         if (!packed(state.model()) && !due(state, state.completedEpochs())) return Changes.NONE;
         Changes c = bind(state, restoredBlock);
@@ -117,12 +114,7 @@ public final class Constrained implements TrainingMethod {
 
     /** Whether to convert now, with {@code done} epochs completed (never at low resolution: the switch rebuilds the floats). */
     private boolean due(TrainingState state, int done) {
-        if (done < from - 1) return false;
-        if (rescale != null && rescale.lowResolution()) {
-            if (done == from - 1) System.err.printf(Locale.ROOT, "%s: waiting for rescale's switch to full resolution%n", NAME);
-            return false;
-        }
-        return true;
+        return done >= from - 1 && (rescale == null || !rescale.holdsBack(NAME, done, from - 1));
     }
 
     private static boolean packed(Module model) {

@@ -87,15 +87,12 @@ public final class Prune implements TrainingMethod {
         if (at(state) > state.epochs())
             throw new IllegalArgumentException(NAME + ": at=" + at(state) + " is after the run's last epoch (" + state.epochs() + ")");
         List<TrainingMethod> methods = state.methods();
-        int self = methods.indexOf(this);
-        rescale = null;
-        for (int i = 0; i < methods.size(); i++) {
-            if (!(methods.get(i) instanceof Rescale r)) continue;
-            if (i > self)
+        for (TrainingMethod m : methods.subList(methods.indexOf(this) + 1, methods.size())) {
+            if (m instanceof Rescale)
                 throw new IllegalArgumentException(NAME + ": list rescale before prune (its switch rebuilds the architecture it saved at run start, "
                         + "which a prune before the switch would have changed)");
-            rescale = r;
         }
+        rescale = Rescale.listedBefore(this, methods);
         return due(state, state.completedEpochs()) ? prune(state, state.completedEpochs()) : Changes.NONE;
     }
 
@@ -107,11 +104,7 @@ public final class Prune implements TrainingMethod {
     /** Whether to prune now, with {@code done} epochs completed. */
     private boolean due(TrainingState state, int done) {
         if (prunedAfter >= 0 || done < at(state) - 1) return false;
-        if (rescale != null && rescale.lowResolution()) {
-            if (done == at(state) - 1) System.err.printf(Locale.ROOT, "%s: waiting for rescale's switch to full resolution%n", NAME);
-            return false;
-        }
-        return true;
+        return rescale == null || !rescale.holdsBack(NAME, done, at(state) - 1);
     }
 
     private Changes prune(TrainingState state, int done) {

@@ -117,6 +117,26 @@ public final class Rescale implements TrainingMethod {
     /** Whether the run is (still) in the low-resolution phase. */
     public boolean lowResolution() { return low; }
 
+    /**
+     * The rescale listed before {@code self} in {@code methods}, or null. A method that must act on the full-resolution
+     * model (prune, a ternary conversion) waits for that one's switch ({@link #holdsBack}).
+     */
+    static Rescale listedBefore(TrainingMethod self, List<TrainingMethod> methods) {
+        Rescale found = null;
+        for (TrainingMethod m : methods.subList(0, methods.indexOf(self))) if (m instanceof Rescale r) found = r;
+        return found;
+    }
+
+    /**
+     * Whether {@code waiter}, due with {@code done} epochs completed, must wait for this switch; says so once, at the
+     * epoch it was first due ({@code firstDue}).
+     */
+    boolean holdsBack(String waiter, int done, int firstDue) {
+        if (!low) return false;
+        if (done == firstDue) System.err.printf(Locale.ROOT, "%s: waiting for rescale's switch to full resolution%n", waiter);
+        return true;
+    }
+
     /** The epoch after which the kernels were rescaled, or -1. */
     public int switchedAfter() { return switchedAfter; }
 

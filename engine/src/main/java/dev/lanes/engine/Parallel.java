@@ -28,6 +28,8 @@ public final class Parallel {
         void run(int chunk, int begin, int end);
     }
 
+    /** Chunks are counted in 16 bits of the pool's claim word, and there are at most as many as threads. */
+    static final int MAX_THREADS = 0xFFFF;
     private static final int SPINS = 20_000;
     private static volatile Pool pool = new Pool(defaultThreads());
 
@@ -38,13 +40,13 @@ public final class Parallel {
         if (p != null && !p.isBlank()) {
             try {
                 int t = Integer.parseInt(p.trim());
-                if (t >= 1) return t;
+                if (t >= 1 && t <= MAX_THREADS) return t;
             } catch (NumberFormatException ignored) {
                 // fall through to the default below
             }
-            throw new IllegalArgumentException("system property lanes.threads must be a positive integer but is '" + p + "'");
+            throw new IllegalArgumentException("system property lanes.threads must be an integer in [1, " + MAX_THREADS + "] but is '" + p + "'");
         }
-        return Runtime.getRuntime().availableProcessors();
+        return Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
     }
 
     /** The number of threads loops are split over (the caller counts as one). */
@@ -54,7 +56,9 @@ public final class Parallel {
 
     /** Replaces the pool with one of {@code n} threads. Not to be called while a loop is running. */
     public static synchronized void setThreads(int n) {
-        if (n < 1) throw new IllegalArgumentException("thread count must be >= 1 but is " + n);
+        if (n < 1 || n > MAX_THREADS) {
+            throw new IllegalArgumentException("thread count must be in [1, " + MAX_THREADS + "] but is " + n);
+        }
         if (n == pool.threads) return;
         Pool old = pool;
         pool = new Pool(n);
@@ -87,15 +91,18 @@ public final class Parallel {
         final int threads;
         private final Worker[] workers;
         private final AtomicBoolean busy = new AtomicBoolean();
-        // (generation << 32) | next unclaimed chunk: a worker that wakes late for an old task fails its claim
+        // (generation << 32) | (chunks << 16) | next unclaimed chunk. The chunk count travels in the same word
+        // as the counter: a worker still looping over the last task that read the counter from one word and
+        // the count from a plain field could pair the last task's counter with the next task's count, run a
+        // chunk twice and miscount 'done' (seen as doubled chunks and a caller parked forever). A late worker
+        // now fails its compare-and-set.
         private final AtomicLong claim = new AtomicLong();
         private final AtomicInteger done = new AtomicInteger();
         private volatile int generation;
         private volatile Thread caller;
-        // the task in flight; written before 'generation' is published, read only after a successful claim
+        // the task in flight; written before 'claim' is published, read only after a successful claim
         private Body body;
         private int n;
-        private int chunks;
         private volatile Throwable failure;
 
         Pool(int threads) {
@@ -116,11 +123,10 @@ public final class Parallel {
                 int gen = generation + 1;
                 this.body = body;
                 this.n = n;
-                this.chunks = chunks;
                 this.failure = null;
                 this.caller = Thread.currentThread();
                 done.set(0);
-                claim.set((long) gen << 32);
+                claim.set(((long) gen << 32) | ((long) chunks << 16));
                 generation = gen;
                 for (int i = 0; i < Math.min(chunks - 1, workers.length); i++) workers[i].wake();
                 // Chunks are claimed, not assigned: when a worker is slow to wake (the other core is busy),
@@ -146,9 +152,9 @@ public final class Parallel {
         void work(int gen) {
             while (true) {
                 long c = claim.get();
-                if ((int) (c >>> 32) != gen || (int) c >= chunks) return;
+                int chunks = (int) (c >>> 16) & 0xFFFF, chunk = (int) c & 0xFFFF;
+                if ((int) (c >>> 32) != gen || chunk >= chunks) return;
                 if (!claim.compareAndSet(c, c + 1)) continue;
-                int chunk = (int) c;
                 try {
                     body.run(chunk, chunkStart(n, chunks, chunk), chunkStart(n, chunks, chunk + 1));
                 } catch (Throwable t) {

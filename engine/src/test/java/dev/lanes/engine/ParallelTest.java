@@ -127,6 +127,36 @@ class ParallelTest {
         assertTrue(!names[0].equals(names[1]), "both chunks ran on " + names[0]);
     }
 
+    /**
+     * Back-to-back calls with alternating chunk counts, the pattern in which a worker still looping over the
+     * last call could read the next call's chunk count beside the last call's claim counter and run (or count)
+     * a chunk twice. Each call must see each of its chunks run exactly once, and all before it returns.
+     */
+    @Test
+    void backToBackCallsWithChangingChunkCountsRunEachChunkOnce() {
+        Parallel.setThreads(3);
+        int[] runs = new int[3];
+        Parallel.Body body = (chunk, begin, end) -> {
+            synchronized (runs) {
+                runs[chunk]++;
+            }
+        };
+        for (int call = 0; call < 400_000; call++) {
+            int n = 2 + call % 2; // 2 chunks, then 3
+            Parallel.forRange(n, 1, body);
+            synchronized (runs) {
+                for (int c = 0; c < runs.length; c++) {
+                    int expected = c < n ? 1 : 0;
+                    if (runs[c] != expected) {
+                        throw new AssertionError("call " + call + " over " + n + " chunks ran chunk " + c + " "
+                                + runs[c] + " times before returning");
+                    }
+                    runs[c] = 0;
+                }
+            }
+        }
+    }
+
     @Test
     void rejectsBadThreadCounts() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));

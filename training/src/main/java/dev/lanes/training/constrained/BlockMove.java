@@ -16,6 +16,12 @@ import java.util.Collection;
  * before the move, and otherwise undone. The block grows by {@code grow} after an accepted move and shrinks by
  * {@code shrink} after a rejected one, within [1, number of coordinates].
  *
+ * <p>With momentum β &gt; 0, g is replaced by its running mean over steps, per coordinate: the batch gradient
+ * says where this batch wants a weight, the running mean where the batches agree it should go. On MNIST's
+ * {@code mlp-128} from scratch (3 epochs) that lifted test accuracy from 72% to 87% (README). The running mean
+ * is optimizer state like Adam's moments, not a latent weight: the codes change only by whole notches, and only
+ * when the batch loss accepts the move.
+ *
  * <p>The trial forward runs in training mode, so BatchNorm normalises by the same batch statistics as the
  * loss it is compared with; the running statistics it would update are restored afterwards, so each step
  * updates them once. Buffers are allocated once, in the constructor.
@@ -24,7 +30,8 @@ public final class BlockMove {
     private final Module model;
     private final ConstrainedWeights weights;
     private final double grow, shrink;
-    private final float[] score, work;
+    private final float momentum;
+    private final float[] score, work, velocity;
     private final int[] moved;
     private final byte[] oldCode;
     private final Tensor[] buffers, savedBuffers;
@@ -33,9 +40,19 @@ public final class BlockMove {
     private long accepted, rejected;
 
     public BlockMove(Module model, ConstrainedWeights weights, int initialSize, double grow, double shrink) {
+        this(model, weights, initialSize, grow, shrink, 0f);
+    }
+
+    /**
+     * With {@code momentum} β &gt; 0 the moves follow the gradient's running mean v ← β·v + (1−β)·g instead of
+     * the batch's g (β = 0: the batch gradient itself).
+     */
+    public BlockMove(Module model, ConstrainedWeights weights, int initialSize, double grow, double shrink, float momentum) {
         if (!(grow >= 1) || !(shrink > 0 && shrink < 1)) {
             throw new IllegalArgumentException("block move: grow must be >= 1 and shrink in (0, 1) but are " + grow + ", " + shrink);
         }
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("block move: momentum must be in [0, 1) but is " + momentum);
+        this.momentum = momentum;
         this.model = model;
         this.weights = weights;
         this.grow = grow;
@@ -44,6 +61,7 @@ public final class BlockMove {
         score = new float[n];
         work = new float[n];
         moved = new int[n];
+        velocity = new float[n];
         oldCode = new byte[n];
         Collection<Tensor> b = model.namedBuffers().values();
         buffers = b.toArray(new Tensor[0]);
@@ -59,6 +77,19 @@ public final class BlockMove {
     public void setSize(int s) { size = Math.max(1, Math.min(s, weights.coordinateCount())); }
 
     public long accepted() { return accepted; }
+
+    /** The gradient's running mean per coordinate (global index), live: what a checkpoint saves when momentum &gt; 0. */
+    public float[] velocity() { return velocity; }
+
+    /** Restores a saved running mean (from {@link #velocity()} of a run on the same model). */
+    public void loadVelocity(float[] v) {
+        if (v.length != velocity.length) {
+            throw new IllegalArgumentException("block move: saved velocity has " + v.length + " coordinates but the model has " + velocity.length);
+        }
+        System.arraycopy(v, 0, velocity, 0, v.length);
+    }
+
+    public float momentum() { return momentum; }
 
     public long rejected() { return rejected; }
 
@@ -103,7 +134,7 @@ public final class BlockMove {
         int code = s.code(local);
         moved[count] = c;
         oldCode[count] = (byte) code;
-        s.setCode(local, p.grad().data()[local] > 0 ? code - 1 : code + 1);
+        s.setCode(local, velocity[c] > 0 ? code - 1 : code + 1);
         score[c] = 0f; // taken: a tie pass must not move it again
         return count + 1;
     }
@@ -117,7 +148,9 @@ public final class BlockMove {
             float[] g = p.grad().data(), v = p.value().data();
             int off = weights.offset(t), per = s.codesPerScale();
             for (int i = 0; i < p.size(); i++) {
-                float gi = g[i], alpha = s.scale(i / per);
+                float gi = momentum == 0f ? g[i] : momentum * velocity[off + i] + (1 - momentum) * g[i];
+                velocity[off + i] = gi;
+                float alpha = s.scale(i / per);
                 // the decoded value tells the code (−α, 0 or +α): down needs a code above −α, up one below +α
                 boolean canMove = gi > 0 ? v[i] > -0.5f * alpha : gi < 0 && v[i] < 0.5f * alpha;
                 float sc = canMove ? Math.abs(gi) * alpha : 0f;

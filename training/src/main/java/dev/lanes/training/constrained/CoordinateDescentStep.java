@@ -36,12 +36,17 @@ public final class CoordinateDescentStep implements Step {
 
     /** Exhaustive: {@code budget} coordinates per step. Blocks: {@code budget} is the initial block size. */
     public CoordinateDescentStep(Module model, ConstrainedWeights weights, Mode mode, int budget, double grow, double shrink) {
+        this(model, weights, mode, budget, grow, shrink, 0f);
+    }
+
+    /** Blocks mode with the gradient's running mean (see {@link BlockMove}); {@code momentum} 0 is the batch gradient. */
+    public CoordinateDescentStep(Module model, ConstrainedWeights weights, Mode mode, int budget, double grow, double shrink, float momentum) {
         if (budget < 1) throw new IllegalArgumentException("coordinate descent: budget must be >= 1 but is " + budget);
         this.mode = mode;
         this.weights = weights;
         this.budget = budget;
         this.sweep = mode == Mode.EXHAUSTIVE ? new ExhaustiveSweep(model, weights) : null;
-        this.blocks = mode == Mode.BLOCKS ? new BlockMove(model, weights, budget, grow, shrink) : null;
+        this.blocks = mode == Mode.BLOCKS ? new BlockMove(model, weights, budget, grow, shrink, momentum) : null;
     }
 
     @Override

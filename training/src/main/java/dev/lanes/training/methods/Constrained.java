@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code constrained[:from=E,mode=exhaustive|blocks,granularity=tensor|channel,threshold=T,budget=N,grow=G,shrink=S]}:
+ * {@code constrained[:from=E,mode=exhaustive|blocks,granularity=tensor|channel,threshold=T,budget=N,grow=G,shrink=S,momentum=B]}:
  * constrained-parameter training after Date et al. (2020, "CoNNTrA"). At the start of epoch E (default 1: run
  * start) every convolution and linear weight becomes packed ternary codes {−α, 0, +α} (TWN's rule with threshold
  * factor T on the float weights of that moment: the initialisation, or what the epochs before E trained; the floats
@@ -27,9 +27,11 @@ import java.util.Map;
  *
  * <p>Options: mode (default blocks); granularity of α (default channel); threshold (default 0.7); budget:
  * coordinates visited per step in exhaustive mode (default: all, one full sweep) or the initial block size in
- * blocks mode (default 1% of the coordinates); grow (default 1.5) and shrink (default 0.5) of the block.
- * A resumed run finds the weights packed in the checkpoint and keeps them; the block size and the scales' Adam
- * state (as exact float bits) are in the method's state, so the resumed run continues exactly.
+ * blocks mode (default 1% of the coordinates); grow (default 1.5) and shrink (default 0.5) of the block;
+ * momentum (default 0): blocks mode moves by the gradient's running mean with this β ({@link
+ * dev.lanes.training.constrained.BlockMove}), which restarts at 0 when another method replaces the model.
+ * A resumed run finds the weights packed in the checkpoint and keeps them; the block size, the scales' Adam
+ * state and the running mean (as exact float bits) are in the method's state, so the resumed run continues exactly.
  */
 public final class Constrained implements TrainingMethod {
     public static final String NAME = "constrained";
@@ -38,23 +40,28 @@ public final class Constrained implements TrainingMethod {
     private final float threshold;
     private final Integer budget;
     private final double grow, shrink;
+    private final float momentum;
     private final int from;
     private Rescale rescale;
     private ConstrainedWeights weights;
     private CoordinateDescentStep step;
     private int restoredBlock = -1;
     private Map<String, Tensor> restoredScaleState; // the scales' Adam state from a checkpoint, until run start
+    private float[] restoredVelocity; // blocks mode with momentum: the gradient's running mean, until run start
 
     public Constrained(CoordinateDescentStep.Mode mode, Granularity granularity, float threshold, Integer budget, double grow, double shrink) {
-        this(1, mode, granularity, threshold, budget, grow, shrink);
+        this(1, mode, granularity, threshold, budget, grow, shrink, 0f);
     }
 
     /** Converting to ternary at the start of epoch {@code from} (1-based). */
-    public Constrained(int from, CoordinateDescentStep.Mode mode, Granularity granularity, float threshold, Integer budget, double grow, double shrink) {
+    public Constrained(int from, CoordinateDescentStep.Mode mode, Granularity granularity, float threshold, Integer budget, double grow, double shrink,
+                       float momentum) {
         if (from < 1) throw new IllegalArgumentException(NAME + ": from must be >= 1 but is " + from);
         if (!(threshold >= 0) || Float.isInfinite(threshold)) throw new IllegalArgumentException(NAME + ": threshold must be finite and >= 0 but is " + threshold);
         if (!(grow >= 1)) throw new IllegalArgumentException(NAME + ": grow must be >= 1 but is " + grow);
         if (!(shrink > 0 && shrink < 1)) throw new IllegalArgumentException(NAME + ": shrink must be in (0, 1) but is " + shrink);
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException(NAME + ": momentum must be in [0, 1) but is " + momentum);
+        this.momentum = momentum;
         this.mode = mode;
         this.granularity = granularity;
         this.threshold = threshold;
@@ -65,7 +72,7 @@ public final class Constrained implements TrainingMethod {
     }
 
     static Constrained of(MethodSpec spec) {
-        spec.allowOnly("from", "mode", "granularity", "threshold", "budget", "grow", "shrink");
+        spec.allowOnly("from", "mode", "granularity", "threshold", "budget", "grow", "shrink", "momentum");
         Map<String, String> o = spec.options();
         CoordinateDescentStep.Mode mode = switch (o.getOrDefault("mode", "blocks").toLowerCase(Locale.ROOT)) {
             case "exhaustive" -> CoordinateDescentStep.Mode.EXHAUSTIVE;
@@ -80,7 +87,7 @@ public final class Constrained implements TrainingMethod {
         Integer budget = o.containsKey("budget") ? spec.intOption("budget", null, 1, Integer.MAX_VALUE) : null;
         int from = o.containsKey("from") ? spec.intOption("from", null, 1, 1_000_000) : 1;
         return new Constrained(from, mode, g, (float) spec.doubleOption("threshold", TernaryQuantizer.TWN_THRESHOLD), budget,
-                spec.doubleOption("grow", 1.5), spec.doubleOption("shrink", 0.5));
+                spec.doubleOption("grow", 1.5), spec.doubleOption("shrink", 0.5), (float) spec.doubleOption("momentum", 0));
     }
 
 
@@ -108,7 +115,9 @@ public final class Constrained implements TrainingMethod {
         if (!packed(state.model()) && !due(state, state.completedEpochs())) return Changes.NONE;
         Changes c = bind(state, restoredBlock);
         if (restoredScaleState != null) weights.loadScaleState(restoredScaleState);
+        if (restoredVelocity != null && step.blocks() != null) step.blocks().loadVelocity(restoredVelocity);
         restoredScaleState = null;
+        restoredVelocity = null;
         return c;
     }
 
@@ -138,7 +147,7 @@ public final class Constrained implements TrainingMethod {
         weights = new ConstrainedWeights(state.model(), granularity, threshold);
         int n = weights.coordinateCount();
         int b = budget != null ? budget : mode == CoordinateDescentStep.Mode.EXHAUSTIVE ? n : Math.max(1, n / 100);
-        step = new CoordinateDescentStep(state.model(), weights, mode, b, grow, shrink);
+        step = new CoordinateDescentStep(state.model(), weights, mode, b, grow, shrink, momentum);
         if (block > 0 && step.blocks() != null) step.blocks().setSize(Math.min(block, n));
         return Changes.step(step);
     }
@@ -166,6 +175,10 @@ public final class Constrained implements TrainingMethod {
         Map<String, String> s = new LinkedHashMap<>();
         if (step != null && step.blocks() != null) s.put("block", Integer.toString(step.blocks().size()));
         if (weights != null) s.put("scales_adam", encode(weights.scaleState()));
+        if (step != null && step.blocks() != null && momentum > 0) {
+            float[] v = step.blocks().velocity();
+            s.put("velocity", encode(Map.of("v", Tensor.of(v.clone(), v.length))));
+        }
         return s;
     }
 
@@ -175,6 +188,8 @@ public final class Constrained implements TrainingMethod {
         restoredBlock = b == null ? -1 : Integer.parseInt(b);
         String a = state.get("scales_adam");
         restoredScaleState = a == null ? null : decode(a);
+        String v = state.get("velocity");
+        restoredVelocity = v == null ? null : decode(v).get("v").toArray();
     }
 
     /** {@code key:d0xd1...:hex,hex,...} per tensor, ';' between tensors; floats as their raw bits, so they come back exactly. */

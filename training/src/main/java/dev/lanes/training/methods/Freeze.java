@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code freeze[:every=N,warmup=E,tau=T,threshold=relative|absolute|decay,patience=P,keep=K,cache=half|full|off,budget=MB,spill=DIR]}:
+ * {@code freeze[:every=N,warmup=E,tau=T,threshold=relative|absolute|decay,patience=P,keep=K,history=restart|keep,cache=half|full|off,budget=MB,spill=DIR]}:
  * layer-score freezing after Cruciata et al. (2026, "Learn&amp;Drop"). The model is cut into stages ({@link
  * dev.lanes.training.freeze.Stages}: each conv or linear layer with the BN/ReLU/pooling after it, each residual block,
  * the classifier last). At every check a stage scores the relative change of all its parameters since the previous
@@ -38,6 +38,11 @@ import java.util.Map;
  *       (README, measured);</li>
  *   <li>{@code patience=P}: consecutive checks below the threshold (default 1);</li>
  *   <li>{@code keep=K}: the last K stages (the classifier head) never freeze (default 1);</li>
+ *   <li>{@code history=restart|keep}: when another method replaces the model (rescale's switch, a prune), the scores
+ *       so far are dropped and the warm-up applies anew (restart, the default), or kept when the new model has as
+ *       many stages (keep: a score is a relative change, so it stays comparable across a prune or a resampling;
+ *       the next check measures from the new model's parameters). Inside a composition a restart after every
+ *       replacement left freeze no epoch to act in (README);</li>
  *   <li>{@code cache}, {@code budget}, {@code spill}: see {@link PrefixFreezing}.</li>
  * </ul>
  * A resumed run gets back the frozen prefix and the score history from the checkpoint; the scorer's reference is
@@ -46,6 +51,7 @@ import java.util.Map;
 public final class Freeze extends PrefixFreezing {
     public static final String NAME = "freeze";
     private final int every, warmupEpochs, patience, keep;
+    private final boolean keepHistory;
     private final double tau;
     private final FreezeRule.Threshold mode;
     private FreezeRule rule;
@@ -54,6 +60,12 @@ public final class Freeze extends PrefixFreezing {
 
     public Freeze(int every, int warmupEpochs, double tau, FreezeRule.Threshold mode, int patience, int keep, ActivationCache.Precision precision,
                   long budgetBytes, Path spillDir) {
+        this(every, warmupEpochs, tau, mode, patience, keep, false, precision, budgetBytes, spillDir);
+    }
+
+    /** {@code keepHistory}: scores survive a model replacement that keeps the stage count ({@code history=keep}). */
+    public Freeze(int every, int warmupEpochs, double tau, FreezeRule.Threshold mode, int patience, int keep, boolean keepHistory,
+                  ActivationCache.Precision precision, long budgetBytes, Path spillDir) {
         super(precision, budgetBytes, spillDir);
         if (every < 0 || warmupEpochs < 0 || patience < 1 || keep < 1 || !(tau > 0) || mode == null) {
             throw new IllegalArgumentException(NAME + ": needs every >= 0, warmup >= 0, patience >= 1, keep >= 1 and tau > 0 but got every="
@@ -65,10 +77,16 @@ public final class Freeze extends PrefixFreezing {
         this.mode = mode;
         this.patience = patience;
         this.keep = keep;
+        this.keepHistory = keepHistory;
     }
 
     static Freeze of(MethodSpec spec) {
-        spec.allowOnly("every", "warmup", "tau", "threshold", "patience", "keep", "cache", "budget", "spill");
+        spec.allowOnly("every", "warmup", "tau", "threshold", "patience", "keep", "history", "cache", "budget", "spill");
+        boolean keepHistory = switch (spec.options().getOrDefault("history", "restart").toLowerCase(Locale.ROOT)) {
+            case "restart" -> false;
+            case "keep" -> true;
+            default -> throw new IllegalArgumentException("method " + NAME + ": history must be restart or keep but is '" + spec.options().get("history") + "'");
+        };
         FreezeRule.Threshold mode = switch (spec.options().getOrDefault("threshold", "decay").toLowerCase(Locale.ROOT)) {
             case "relative", "median" -> FreezeRule.Threshold.MEDIAN;
             case "absolute" -> FreezeRule.Threshold.ABSOLUTE;
@@ -78,7 +96,7 @@ public final class Freeze extends PrefixFreezing {
         };
         return new Freeze(spec.intOption("every", 0, 0, Integer.MAX_VALUE), spec.intOption("warmup", 1, 0, 1_000_000),
                 number(spec, "tau", 0.5, Double.MIN_VALUE, Double.MAX_VALUE), mode, spec.intOption("patience", 1, 1, 1_000_000),
-                spec.intOption("keep", 1, 1, 10_000), precision(spec), budget(spec), spill(spec));
+                spec.intOption("keep", 1, 1, 10_000), keepHistory, precision(spec), budget(spec), spill(spec));
     }
 
     @Override
@@ -97,9 +115,15 @@ public final class Freeze extends PrefixFreezing {
         step.checkEvery(every, () -> history.add(scorer.check()));
     }
 
-    /** The scores so far measured a model that another method has replaced (resampled, pruned): they start over. */
+    /**
+     * The scores so far measured a model that another method has replaced (resampled, pruned): they start over,
+     * unless {@code history=keep} and the new model has as many stages.
+     */
     @Override
-    void restart() { history.clear(); }
+    void restart() {
+        if (keepHistory && !history.isEmpty() && history.get(0).length == stages.count()) return;
+        history.clear();
+    }
 
     @Override
     int decide(TrainingState state, int epoch, int current) {

@@ -129,7 +129,7 @@ abstract class PrefixFreezing implements TrainingMethod {
      * stays frozen when its parameters are unchanged (same unit paths, shapes and values: a prune leaves a
      * frozen prefix alone) and trains again otherwise (rescale's switch resamples its kernels). What deciding
      * learnt restarts ({@link #restart}): freeze's scores measured the model that is gone, so its warmup
-     * applies anew. The activation cache starts empty, as after a resume, so a checkpoint taken now resumes
+     * applies anew (unless {@code history=keep}). The activation cache starts empty, as after a resume, so a checkpoint taken now resumes
      * exactly.
      */
     @Override

@@ -104,4 +104,32 @@ class ConstrainedTest {
         assertTrue(loss < first, first + " -> " + loss);
         assertEquals(-1, w.weight(0).ternary().constraint().firstOutside(w.weight(0).ternary()));
     }
+
+    /** With momentum the scores come from v ← β·v + (1−β)·g per coordinate, and the block still only keeps moves that lower the loss. */
+    @Test
+    void blockMovesWithMomentumFollowTheGradientsRunningMean() {
+        Sequential cnn = Zoo.create("small-cnn", 1, 8, 8, 3, 2);
+        ConstrainedWeights w = new ConstrainedWeights(cnn, Granularity.PER_CHANNEL, TernaryQuantizer.TWN_THRESHOLD);
+        BlockMove blocks = new BlockMove(cnn, w, 20, 1.5, 0.5, 0.75f);
+        int n = w.coordinateCount();
+        SplittableRandom rng = new SplittableRandom(6);
+        float[] v0 = new float[n];
+        for (int c = 0; c < n; c++) v0[c] = (float) rng.nextGaussian() * 1e-3f;
+        blocks.loadVelocity(v0);
+        Tensor x = Tensor.zeros(16, 1, 8, 8);
+        for (int i = 0; i < x.size(); i++) x.data()[i] = (float) rng.nextGaussian();
+        int[] y = new int[16];
+        for (int i = 0; i < y.length; i++) y[i] = i % 3;
+        SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
+        for (Parameter p : cnn.parameters()) p.zeroGrad();
+        float loss = ce.forward(cnn.forward(x), y, 0);
+        cnn.backward(ce.backward(), false);
+        float[] g = new float[n];
+        for (int t = 0; t < w.tensorCount(); t++) System.arraycopy(w.weight(t).grad().data(), 0, g, w.offset(t), w.weight(t).size());
+        assertTrue(blocks.move(x, y, loss) <= loss, "a block is kept only if the loss falls");
+        float[] v = blocks.velocity();
+        for (int c = 0; c < n; c++) assertEquals(0.75f * v0[c] + 0.25f * g[c], v[c], 0f, "coordinate " + c);
+        assertThrows(IllegalArgumentException.class, () -> blocks.loadVelocity(new float[n - 1]));
+        assertThrows(IllegalArgumentException.class, () -> new BlockMove(cnn, w, 20, 1.5, 0.5, 1f));
+    }
 }

@@ -249,6 +249,23 @@ class PruneTest {
         assertParametersEqual(t.model(), resumed.model());
     }
 
+    /** After the prune, freeze's scores start over (and its warm-up with them) unless history=keep; either way it goes on checking. */
+    @Test
+    void freezeKeepsItsScoresAcrossThePruneOnlyWhenAsked() {
+        int[] kept = new int[2];
+        String[] history = {"restart", "keep"};
+        for (int i = 0; i < 2; i++) {
+            Trainer t = builder(planted(7), 4, "prune:at=2", "freeze:history=" + history[i]).build();
+            t.fit();
+            assertEquals(1, ((Prune) t.methods().get(0)).prunedAfter());
+            kept[i] = ((Freeze) t.methods().get(1)).scores().size();
+        }
+        assertEquals(3, kept[0], "restart: the checks of epochs 2 to 4 only (pruned after epoch 1)");
+        assertEquals(4, kept[1], "keep: every epoch's check");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Methods.create("freeze:history=never"));
+        assertTrue(e.getMessage().contains("history"), e.getMessage());
+    }
+
     @Test
     void freezePrefixLayersAreLeftAloneToo() {
         Trainer t = builder(planted(8), 2, "freeze-prefix:layers=5", "prune").build();
@@ -310,6 +327,21 @@ class PruneTest {
         assertEquals(1, prune(whole).prunedAfter());
         for (int from : new int[] {1, 2}) {
             Trainer resumed = builder(Zoo.create("gap-cnn", 1, 10, 77), 3, "constrained", "prune:at=2").build();
+            Checkpoint.restore(Checkpoint.fileFor(dir, from), resumed);
+            resumed.fit();
+            assertParametersEqual(whole.model(), resumed.model());
+        }
+    }
+
+    /** Blocks mode with momentum: the running mean is in the checkpoint (else the resumed moves differ), and restarts with the pruned model. */
+    @Test
+    void aTernaryRunWithMomentumResumesBitExactlyBeforeAndAfterThePrune() throws Exception {
+        Path dir = tmp.resolve("ternary-momentum");
+        Trainer whole = builder(planted(9), 3, "constrained:momentum=0.9", "prune:at=2").listener(new CheckpointListener(dir, Map.of(), 3)).build();
+        whole.fit();
+        assertEquals(1, prune(whole).prunedAfter());
+        for (int from : new int[] {1, 2}) {
+            Trainer resumed = builder(Zoo.create("gap-cnn", 1, 10, 77), 3, "constrained:momentum=0.9", "prune:at=2").build();
             Checkpoint.restore(Checkpoint.fileFor(dir, from), resumed);
             resumed.fit();
             assertParametersEqual(whole.model(), resumed.model());

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The methods composed in one run (issue 14): kernel rescaling with the automatic switch, then layer-score
  * freezing on the full-resolution phase, then pruning of the dead filters before epoch {@link #COMPOSED_PRUNE_AT}
- * ({@code composed} arm: {@code rescale:switch=auto freeze:tau=0.25 prune:at=5}). Against it: the baseline; each
+ * ({@code composed} arm: {@code rescale:switch=auto freeze:tau=0.25,history=keep prune:at=5}). Against it: the baseline; each
  * of the three alone ({@code rescale}, {@code freeze}, {@code prune} arms, with the options they have in the
  * composition but prune at epoch {@link #PRUNE_AT}, see {@link #methods}); and the pruned model fine-tuned in ternary
  * ({@code ternary} arm: {@code rescale prune:at=3 constrained:from=E-1,grow=1}, the last two epochs by coordinate
@@ -62,7 +62,8 @@ final class CompositionExperiment implements Experiment {
                 rescale.put("switch", "auto");
                 yield new MethodSpec("rescale", rescale);
             }
-            case "freeze" -> new MethodSpec(name, Map.of("tau", FREEZE_TAU));
+            // history=keep: the scores survive rescale's switch and the prune (alone, nothing replaces the model)
+            case "freeze" -> new MethodSpec(name, Map.of("tau", FREEZE_TAU, "history", "keep"));
             case "prune" -> new MethodSpec(name, Map.of("at", Integer.toString(Math.min(PRUNE_AT, o.epochs()))));
             default -> throw new IllegalArgumentException("not a composed method: " + name);
         };

@@ -62,7 +62,7 @@ class CompositionExperimentTest {
         assertTrue((Double) map(arms.get("ternary")).get("param_bytes") * 4 < (Double) map(arms.get("baseline")).get("param_bytes"));
         List<?> composed = (List<?>) results.get("method_arm_methods");
         assertEquals(3, composed.size());
-        assertTrue(((String) composed.get(0)).startsWith("rescale:") && composed.get(1).equals("freeze:tau=0.25") && composed.get(2).equals("prune:at=4"), composed.toString());
+        assertTrue(((String) composed.get(0)).startsWith("rescale:") && composed.get(1).equals("freeze:history=keep,tau=0.25") && composed.get(2).equals("prune:at=4"), composed.toString());
         assertEquals(List.of("prune:at=3"), results.get("prune_arm_methods"));
         // each run of the composed arm reports all three methods, in list order
         Map<String, Object> run = map(((List<?>) map(results.get("runs")).get("composed")).get(0));

@@ -80,10 +80,10 @@ public final class ScalarElementwise implements ElementwiseKernels {
             float gi = g[i] + l2 * w[i];
             float mi = beta1 * m[i] + c1 * gi;
             float vi = beta2 * v[i] + c2 * (gi * gi);
-            m[i] = mi;
-            v[i] = vi;
+            m[i] = Subnormals.flush(mi);
+            v[i] = Subnormals.flush(vi);
             float denom = (float) Math.sqrt(vi / bc2) + eps;
-            w[i] = w[i] * decay - lr * ((mi / bc1) / denom);
+            w[i] = Subnormals.flushWeight(w[i] * decay - lr * ((mi / bc1) / denom));
         }
     }
 
@@ -96,10 +96,10 @@ public final class ScalarElementwise implements ElementwiseKernels {
             float update = gi;
             if (momentum != 0f) {
                 float b = momentum * buf[i] + gi;
-                buf[i] = b;
+                buf[i] = Subnormals.flush(b);
                 update = nesterov ? gi + momentum * b : b;
             }
-            w[i] -= lr * update;
+            w[i] = Subnormals.flushWeight(w[i] - lr * update);
         }
     }
 }

@@ -134,22 +134,32 @@ public final class VectorElementwise implements ElementwiseKernels {
                 FloatVector update = gi;
                 if (useBuf) {
                     FloatVector b = FloatVector.fromArray(S, buf, i).mul(momentum).add(gi);
-                    b.intoArray(buf, i);
+                    flush(b).intoArray(buf, i);
                     update = nesterov ? gi.add(b.mul(momentum)) : b;
                 }
-                wi.sub(update.mul(lr)).intoArray(w, i);
+                flushWeight(wi.sub(update.mul(lr))).intoArray(w, i);
             }
             for (; i < to; i++) {
                 float gs = g[i] + weightDecay * w[i];
                 float update = gs;
                 if (useBuf) {
                     float b = momentum * buf[i] + gs;
-                    buf[i] = b;
+                    buf[i] = Subnormals.flush(b);
                     update = nesterov ? gs + momentum * b : b;
                 }
-                w[i] -= lr * update;
+                w[i] = Subnormals.flushWeight(w[i] - lr * update);
             }
         }
+    }
+
+    /** {@link Subnormals#flush} lane by lane. */
+    private static FloatVector flush(FloatVector x) {
+        return x.blend(0f, x.abs().lt(Float.MIN_NORMAL));
+    }
+
+    /** {@link Subnormals#flushWeight} lane by lane. */
+    private static FloatVector flushWeight(FloatVector w) {
+        return w.blend(0f, w.abs().lt(Subnormals.TINY_WEIGHT));
     }
 
     /**
@@ -165,19 +175,19 @@ public final class VectorElementwise implements ElementwiseKernels {
             FloatVector gi = FloatVector.fromArray(S, g, i).add(wi.mul(l2));
             FloatVector mi = FloatVector.fromArray(S, m, i).mul(beta1).add(gi.mul(c1));
             FloatVector vi = FloatVector.fromArray(S, v, i).mul(beta2).add(gi.mul(gi).mul(c2));
-            mi.intoArray(m, i);
-            vi.intoArray(v, i);
+            flush(mi).intoArray(m, i);
+            flush(vi).intoArray(v, i);
             FloatVector denom = vi.div(bc2).sqrt().add(eps);
-            wi.mul(decay).sub(mi.div(bc1).div(denom).mul(lr)).intoArray(w, i);
+            flushWeight(wi.mul(decay).sub(mi.div(bc1).div(denom).mul(lr))).intoArray(w, i);
         }
         for (; i < to; i++) {
             float gs = g[i] + l2 * w[i];
             float ms = beta1 * m[i] + c1 * gs;
             float vs = beta2 * v[i] + c2 * (gs * gs);
-            m[i] = ms;
-            v[i] = vs;
+            m[i] = Subnormals.flush(ms);
+            v[i] = Subnormals.flush(vs);
             float denom = (float) Math.sqrt(vs / bc2) + eps;
-            w[i] = w[i] * decay - lr * ((ms / bc1) / denom);
+            w[i] = Subnormals.flushWeight(w[i] * decay - lr * ((ms / bc1) / denom));
         }
     }
 

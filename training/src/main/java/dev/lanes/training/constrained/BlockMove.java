@@ -18,7 +18,7 @@ import java.util.Collection;
  *
  * <p>With momentum β &gt; 0, g is replaced by its running mean over steps, per coordinate: the batch gradient
  * says where this batch wants a weight, the running mean where the batches agree it should go. On MNIST's
- * {@code mlp-128} from scratch (3 epochs) that lifted test accuracy from 72% to 87% (README). The running mean
+ * {@code mlp-128} from scratch (3 epochs, 3 seeds) β = 0.9 lowered test error from 25% to 14% (README). The running mean
  * is optimizer state like Adam's moments, not a latent weight: the codes change only by whole notches, and only
  * when the batch loss accepts the move.
  *

@@ -9,7 +9,9 @@ import java.util.List;
  * the median score of the learnable stages at that check (MEDIAN: the rule does not depend on the learning
  * rate's scale, and asks which stages learn less than the others); {@code tau} itself (ABSOLUTE); or {@code tau}
  * times the stage's own highest score up to that check (DECAY: the stage's learning has fallen to a fraction of
- * its peak). No decision is taken during the first {@code warmup} checks. A stage freezes only when every stage
+ * its peak); or {@code tau} times its highest score among the checks after the warm-up (SETTLED: the first
+ * epoch's move away from the initialisation is the peak DECAY measures against, so a stage that still learns
+ * fast has already halved from it; SETTLED measures from what the stage did once the warm-up was over). No decision is taken during the first {@code warmup} checks. A stage freezes only when every stage
  * before it is frozen, the last {@code keepTrainable} stages (the classifier head) never freeze, and a prefix
  * never shrinks.
  *
@@ -17,7 +19,7 @@ import java.util.List;
  * kept. Stages without parameters (score exactly 0) count as stopped and are left out of the median.
  */
 public record FreezeRule(int warmup, double tau, Threshold mode, int patience, int keepTrainable) {
-    public enum Threshold { MEDIAN, ABSOLUTE, DECAY }
+    public enum Threshold { MEDIAN, ABSOLUTE, DECAY, SETTLED }
 
     public static final FreezeRule DEFAULT = new FreezeRule(2, 0.5, Threshold.MEDIAN, 1, 1);
 
@@ -57,16 +59,18 @@ public record FreezeRule(int warmup, double tau, Threshold mode, int patience, i
 
     /** The threshold of stage {@code stage} at check {@code check} of {@code history}. */
     public double threshold(List<double[]> history, int check, int stage) {
-        if (mode != Threshold.DECAY) return threshold(history.get(check));
+        if (mode != Threshold.DECAY && mode != Threshold.SETTLED) return threshold(history.get(check));
         double peak = 0;
-        for (int c = 0; c <= check; c++) peak = Math.max(peak, history.get(c)[stage]);
+        for (int c = mode == Threshold.SETTLED ? Math.min(warmup, check) : 0; c <= check; c++) peak = Math.max(peak, history.get(c)[stage]);
         return tau * peak;
     }
 
     /** The threshold every stage's score is compared with at one check (MEDIAN and ABSOLUTE; DECAY's is per stage). */
     public double threshold(double[] scores) {
         if (mode == Threshold.ABSOLUTE) return tau;
-        if (mode == Threshold.DECAY) throw new IllegalStateException("a decay threshold is per stage: use threshold(history, check, stage)");
+        if (mode == Threshold.DECAY || mode == Threshold.SETTLED) {
+            throw new IllegalStateException("a " + mode + " threshold is per stage: use threshold(history, check, stage)");
+        }
         double[] learnable = Arrays.stream(scores).filter(s -> s > 0).sorted().toArray();
         if (learnable.length == 0) return tau;
         int n = learnable.length;

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code freeze[:every=N,warmup=E,tau=T,threshold=relative|absolute|decay,patience=P,keep=K,history=restart|keep,cache=half|full|off,budget=MB,spill=DIR]}:
+ * {@code freeze[:every=N,warmup=E,tau=T,threshold=relative|absolute|decay|settled,patience=P,keep=K,history=restart|keep,cache=half|full|off,budget=MB,spill=DIR]}:
  * layer-score freezing after Cruciata et al. (2026, "Learn&amp;Drop"). The model is cut into stages ({@link
  * dev.lanes.training.freeze.Stages}: each conv or linear layer with the BN/ReLU/pooling after it, each residual block,
  * the classifier last). At every check a stage scores the relative change of all its parameters since the previous
@@ -31,7 +31,8 @@ import java.util.Map;
  *   <li>{@code warmup=E}: the checks of the first E epochs only observe; the first decision is at the end of epoch
  *       E + 1 (default 1);</li>
  *   <li>{@code tau=T}: the threshold, as a multiple of the stage's own highest score so far ({@code threshold=decay},
- *       default: its learning has fallen to a fraction of its peak), of the median score of the stages with parameters
+ *       default: its learning has fallen to a fraction of its peak), of its highest score after the warm-up
+ *       ({@code threshold=settled}: the first epoch's move away from the initialisation does not count), of the median score of the stages with parameters
  *       at that check ({@code threshold=relative}), or as an absolute relative change ({@code threshold=absolute});
  *       default 0.5 (see {@link FreezeRule}). The median rule is the scale-free one in the issue's sketch, but on VGG the
  *       middle stages change more than the median all through training, so it never froze past the first stage
@@ -91,7 +92,8 @@ public final class Freeze extends PrefixFreezing {
             case "relative", "median" -> FreezeRule.Threshold.MEDIAN;
             case "absolute" -> FreezeRule.Threshold.ABSOLUTE;
             case "decay" -> FreezeRule.Threshold.DECAY;
-            default -> throw new IllegalArgumentException("method " + NAME + ": threshold must be relative, absolute or decay but is '"
+            case "settled" -> FreezeRule.Threshold.SETTLED;
+            default -> throw new IllegalArgumentException("method " + NAME + ": threshold must be relative, absolute, decay or settled but is '"
                     + spec.options().get("threshold") + "'");
         };
         return new Freeze(spec.intOption("every", 0, 0, Integer.MAX_VALUE), spec.intOption("warmup", 1, 0, 1_000_000),

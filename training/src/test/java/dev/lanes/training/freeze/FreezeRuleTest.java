@@ -104,6 +104,24 @@ class FreezeRuleTest {
         assertArrayEquals(new int[] {0, 0, 1, 2, 3, 3}, prefixes);
     }
 
+    /** The first check's jump away from the initialisation sets DECAY's peak; SETTLED measures from the checks after the warm-up. */
+    @Test
+    void settledIgnoresTheWarmUpChecksPeak() {
+        // stage 0: a large first move (10), then 3, 2.5, 1: below half of 10 from the second check, below half of 3 only at the fourth
+        List<double[]> h = history(new double[] {10, 5}, new double[] {3, 5}, new double[] {2.5, 5}, new double[] {1, 5});
+        FreezeRule decay = new FreezeRule(1, 0.5, FreezeRule.Threshold.DECAY, 1, 1);
+        FreezeRule settled = new FreezeRule(1, 0.5, FreezeRule.Threshold.SETTLED, 1, 1);
+        int[] byDecay = new int[4], bySettled = new int[4];
+        for (int t = 1; t <= 4; t++) {
+            byDecay[t - 1] = decay.frozenPrefix(h.subList(0, t), 0);
+            bySettled[t - 1] = settled.frozenPrefix(h.subList(0, t), 0);
+        }
+        assertArrayEquals(new int[] {0, 1, 1, 1}, byDecay);
+        assertArrayEquals(new int[] {0, 0, 0, 1}, bySettled);
+        assertEquals(1.5, settled.threshold(h, 2, 0), 0);
+        assertThrows(IllegalStateException.class, () -> settled.threshold(new double[] {1, 2}));
+    }
+
     @Test
     void refusesMeaninglessSettings() {
         assertThrows(IllegalArgumentException.class, () -> new FreezeRule(0, 0, true, 1, 1));

@@ -233,7 +233,7 @@ class FreezeTest {
     void badOptionsAreRefusedWithTheirReason() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Methods.create("freeze:tau=0")).getMessage().contains("tau"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Methods.create("freeze:cache=zip")).getMessage().contains("half, full or off"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Methods.create("freeze:threshold=mean")).getMessage().contains("relative, absolute or decay"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Methods.create("freeze:threshold=mean")).getMessage().contains("relative, absolute, decay or settled"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Methods.create("freezeout:t0=1.5")).getMessage().contains("t0"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Methods.create("freeze:layers=2")).getMessage().contains("no option 'layers'"));
         Sequential m = Zoo.create("lenet5", 1, 10, 1);

@@ -18,9 +18,9 @@ import java.util.Collection;
  *
  * <p>With momentum β &gt; 0, g is replaced by its running mean over steps, per coordinate: the batch gradient
  * says where this batch wants a weight, the running mean where the batches agree it should go. On MNIST's
- * {@code mlp-128} from scratch (3 epochs, 3 seeds) β = 0.9 lowered test error from 25% to 14% (README). The running mean
- * is optimizer state like Adam's moments, not a latent weight: the codes change only by whole notches, and only
- * when the batch loss accepts the move.
+ * {@code mlp-128} from scratch (3 epochs, 3 seeds) β = 0.9 lowered test error from 25% to 14% (README). The
+ * running mean is optimizer state like Adam's moments, not a latent weight: the codes change only by whole
+ * notches, and only when the batch loss accepts the move.
  *
  * <p>The trial forward runs in training mode, so BatchNorm normalises by the same batch statistics as the
  * loss it is compared with; the running statistics it would update are restored afterwards, so each step
@@ -88,8 +88,6 @@ public final class BlockMove {
         }
         System.arraycopy(v, 0, velocity, 0, v.length);
     }
-
-    public float momentum() { return momentum; }
 
     public long rejected() { return rejected; }
 

@@ -189,7 +189,9 @@ public final class Constrained implements TrainingMethod {
         String a = state.get("scales_adam");
         restoredScaleState = a == null ? null : decode(a);
         String v = state.get("velocity");
-        restoredVelocity = v == null ? null : decode(v).get("v").toArray();
+        Tensor saved = v == null ? null : decode(v).get("v");
+        if (v != null && saved == null) throw new IllegalArgumentException(NAME + ": the saved velocity state has no entry 'v'");
+        restoredVelocity = saved == null ? null : saved.toArray();
     }
 
     /** {@code key:d0xd1...:hex,hex,...} per tensor, ';' between tensors; floats as their raw bits, so they come back exactly. */

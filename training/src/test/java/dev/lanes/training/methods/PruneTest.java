@@ -319,32 +319,23 @@ class PruneTest {
         assertTrue(e.getMessage().contains("rescale before prune"), e.getMessage());
     }
 
+    /**
+     * Also in blocks mode with momentum: its running mean is in the checkpoint (else the resumed moves differ),
+     * and restarts with the pruned model.
+     */
     @Test
     void aTernaryRunResumesBitExactlyBeforeAndAfterThePrune() throws Exception {
-        Path dir = tmp.resolve("ternary");
-        Trainer whole = builder(planted(9), 3, "constrained", "prune:at=2").listener(new CheckpointListener(dir, Map.of(), 3)).build();
-        whole.fit();
-        assertEquals(1, prune(whole).prunedAfter());
-        for (int from : new int[] {1, 2}) {
-            Trainer resumed = builder(Zoo.create("gap-cnn", 1, 10, 77), 3, "constrained", "prune:at=2").build();
-            Checkpoint.restore(Checkpoint.fileFor(dir, from), resumed);
-            resumed.fit();
-            assertParametersEqual(whole.model(), resumed.model());
-        }
-    }
-
-    /** Blocks mode with momentum: the running mean is in the checkpoint (else the resumed moves differ), and restarts with the pruned model. */
-    @Test
-    void aTernaryRunWithMomentumResumesBitExactlyBeforeAndAfterThePrune() throws Exception {
-        Path dir = tmp.resolve("ternary-momentum");
-        Trainer whole = builder(planted(9), 3, "constrained:momentum=0.9", "prune:at=2").listener(new CheckpointListener(dir, Map.of(), 3)).build();
-        whole.fit();
-        assertEquals(1, prune(whole).prunedAfter());
-        for (int from : new int[] {1, 2}) {
-            Trainer resumed = builder(Zoo.create("gap-cnn", 1, 10, 77), 3, "constrained:momentum=0.9", "prune:at=2").build();
-            Checkpoint.restore(Checkpoint.fileFor(dir, from), resumed);
-            resumed.fit();
-            assertParametersEqual(whole.model(), resumed.model());
+        for (String constrained : new String[] {"constrained", "constrained:momentum=0.9"}) {
+            Path dir = tmp.resolve(constrained.replace(':', '-').replace('=', '-'));
+            Trainer whole = builder(planted(9), 3, constrained, "prune:at=2").listener(new CheckpointListener(dir, Map.of(), 3)).build();
+            whole.fit();
+            assertEquals(1, prune(whole).prunedAfter());
+            for (int from : new int[] {1, 2}) {
+                Trainer resumed = builder(Zoo.create("gap-cnn", 1, 10, 77), 3, constrained, "prune:at=2").build();
+                Checkpoint.restore(Checkpoint.fileFor(dir, from), resumed);
+                resumed.fit();
+                assertParametersEqual(whole.model(), resumed.model());
+            }
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.List;
  * its peak); or {@code tau} times its highest score among the checks after the warm-up (SETTLED: the first
  * epoch's move away from the initialisation is the peak DECAY measures against, so a stage that still learns
  * fast has already halved from it; SETTLED measures from what the stage did once the warm-up was over). No
- * decision is taken during the first {@code warmup} checks. A stage freezes only when every stage before it is frozen, the last {@code keepTrainable} stages (the classifier head) never freeze, and a prefix
+ * decision is taken during the first {@code warmup} checks. A stage freezes only when every stage before it is
+ * frozen, the last {@code keepTrainable} stages (the classifier head) never freeze, and a prefix
  * never shrinks.
  *
  * <p>Defaults ({@link #DEFAULT}): warm-up 2 checks, tau 0.5 relative to the median, patience 1, the last stage

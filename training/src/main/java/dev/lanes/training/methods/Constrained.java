@@ -177,7 +177,7 @@ public final class Constrained implements TrainingMethod {
         if (weights != null) s.put("scales_adam", encode(weights.scaleState()));
         if (step != null && step.blocks() != null && momentum > 0) {
             float[] v = step.blocks().velocity();
-            s.put("velocity", encode(Map.of("v", Tensor.of(v.clone(), v.length))));
+            s.put("velocity", encode(Map.of("v", Tensor.of(v, v.length)))); // encoded at once: no copy needed
         }
         return s;
     }

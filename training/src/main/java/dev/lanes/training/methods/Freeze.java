@@ -34,9 +34,9 @@ import java.util.Map;
  *       default: its learning has fallen to a fraction of its peak), of its highest score after the warm-up
  *       ({@code threshold=settled}: the first epoch's move away from the initialisation does not count), of the
  *       median score of the stages with parameters at that check ({@code threshold=relative}), or as an absolute
- *       relative change ({@code threshold=absolute}); default 0.5 (see {@link FreezeRule}). The median rule is the scale-free one in the issue's sketch, but on VGG the
- *       middle stages change more than the median all through training, so it never froze past the first stage
- *       (README, measured);</li>
+ *       relative change ({@code threshold=absolute}); default 0.5 (see {@link FreezeRule}). The median rule is the
+ *       scale-free one in the issue's sketch, but on VGG the middle stages change more than the median all
+ *       through training, so it never froze past the first stage (README, measured);</li>
  *   <li>{@code patience=P}: consecutive checks below the threshold (default 1);</li>
  *   <li>{@code keep=K}: the last K stages (the classifier head) never freeze (default 1);</li>
  *   <li>{@code history=restart|keep}: when another method replaces the model (rescale's switch, a prune), the scores
